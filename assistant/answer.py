@@ -1,0 +1,326 @@
+"""Question → retrieval → evidence → generation → citation and number checks → Answer.
+
+The promise is that no figure reaches the user unless a retrieved source states it. So:
+- the model sees a few numbered evidence sentences and must cite them as [n];
+- citations that do not name a shown source are dropped;
+- every quantity in the reply is looked up in the chunks it cites, then in the other retrieved
+  chunks; found ones are verified (with the chunk and the matching text), others are not;
+- a reply with an unverified figure, or one that gives no figure when the question asks for one
+  and the evidence has it, is replaced by the best evidence sentence, quoted and cited;
+- streamed text is released only up to the next figure that is not yet verified, so an
+  unverified figure is never shown, even for a moment;
+- questions the library does not cover (nothing similar enough, or a name or year in the
+  question that no retrieved chunk mentions) get the "not covered" answer without generation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant import numbers
+from assistant.embed import Embedder
+from assistant.evidence import Evidence, has_kind, select, wanted_kind
+from assistant.llm import Generator, Message
+from assistant.retrieve import HybridRetriever
+from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantity
+
+NOT_COVERED = "The reports do not say."
+SYSTEM_PROMPT = (
+    "You answer questions about tech-policy reports using only the numbered sources given. "
+    "Answer in one sentence. Copy every figure exactly as the source writes it, with its unit "
+    "(percent, billion, US dollars, euros, yuan, times). Cite the source number in brackets, "
+    f"like [1]. If the sources do not answer the question, reply exactly: {NOT_COVERED}"
+)
+FALLBACK_LEAD = "The generated answer could not be checked against the sources; the source says:"
+_REFUSAL = re.compile(
+    r"do(?:es)? not (?:say|mention|state|contain|provide|specify)|not (?:mentioned|stated|found"
+    r"|available|provided)|no information|cannot (?:find|answer|determine)|don't (?:say|know)",
+    re.IGNORECASE,
+)
+_CITE = re.compile(r"\[\s*(?:source\s*)?(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.IGNORECASE)
+_HOLD_CHARS = 24  # a figure's scale word or unit may still follow within this many characters
+
+
+@dataclass(frozen=True)
+class Source:
+    n: int
+    hit: Hit
+    sentences: tuple[str, ...]
+
+    @property
+    def snippet(self) -> str:
+        return " … ".join(self.sentences)
+
+    def label(self) -> str:
+        page = f", page {self.hit.chunk.page}" if self.hit.chunk.page else ""
+        return f"[{self.n}] {self.hit.chunk.title}{page}: {self.snippet}"
+
+
+def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Source]:
+    """Group evidence by chunk; number the chunks in order of their best sentence."""
+    order: list[int] = []
+    grouped: dict[int, list[str]] = {}
+    for e in evidence:
+        if e.hit not in grouped:
+            order.append(e.hit)
+            grouped[e.hit] = []
+        grouped[e.hit].append(e.text)
+    return [Source(n + 1, hits[i], tuple(grouped[i])) for n, i in enumerate(order)]
+
+
+def build_messages(question: str, sources: list[Source]) -> list[Message]:
+    listing = "\n".join(s.label() for s in sources)
+    user = f"Sources:\n{listing}\n\nQuestion: {question}"
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def cited_numbers(text: str, valid: set[int]) -> list[int]:
+    found: list[int] = []
+    for m in _CITE.finditer(text):
+        for part in re.split(r"[,;]", m.group(1)):
+            n = int(part)
+            if n in valid and n not in found:
+                found.append(n)
+    return found
+
+
+def drop_invalid_citations(text: str, valid: set[int]) -> str:
+    def keep(m: re.Match[str]) -> str:
+        ns = [int(p) for p in re.split(r"[,;]", m.group(1)) if int(p) in valid]
+        return f"[{', '.join(map(str, ns))}]" if ns else ""
+
+    return re.sub(r"\s+([.,;])", r"\1", _CITE.sub(keep, text)).strip()
+
+
+def check_quantity(q: Quantity, sources: list[Source], cited: list[int]) -> NumberCheck:
+    """Look the figure up in the cited chunks first, then in every other shown source."""
+    ordered = sorted(sources, key=lambda s: (s.n not in cited, s.n))
+    for source in ordered:
+        match = numbers.find_in(q, source.hit.chunk.text)
+        if match is not None:
+            return NumberCheck(q, True, source.n, _context(source.hit.chunk.text, match))
+    return NumberCheck(q, False)
+
+
+def _context(text: str, match: Quantity, width: int = 80) -> str:
+    start, end = max(0, match.start - width), min(len(text), match.end + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+class CheckedStream:
+    """Release streamed text only up to the next figure that is not yet verified."""
+
+    def __init__(self, verify: Callable[[Quantity], bool], include_time: bool) -> None:
+        self.verify = verify
+        self.include_time = include_time
+        self.text = ""
+        self.released = 0
+        self.blocked = False
+        self._verified: set[tuple[int, str]] = set()
+
+    def feed(self, piece: str, final: bool = False) -> str:
+        self.text += piece
+        if self.blocked:
+            return ""
+        limit = len(self.text) if final else self._stable_end()
+        for q in numbers.checkable(self.text, self.include_time):
+            if q.start >= limit:
+                break
+            settled = final or q.end + _HOLD_CHARS <= len(self.text)
+            if not settled:
+                limit = min(limit, q.start)
+                break
+            if (q.start, q.text) not in self._verified:
+                if not self.verify(q):
+                    self.blocked = True
+                    limit = min(limit, q.start)
+                    break
+                self._verified.add((q.start, q.text))
+        return self._release(limit)
+
+    def _stable_end(self) -> int:
+        """Text may still change at its tail: a word, a figure or a "[n]" marker in progress."""
+        end = len(self.text)
+        if not self.text[-1:].isspace():
+            end = self.text.rfind(" ") + 1
+        bracket = self.text.rfind("[")
+        if bracket > self.text.rfind("]"):
+            end = min(end, bracket)
+        return end
+
+    def _release(self, limit: int) -> str:
+        if limit <= self.released:
+            return ""
+        out = self.text[self.released : limit]
+        self.released = limit
+        return out
+
+
+# --- the pipeline -----------------------------------------------------------------------------
+
+_QUESTION_WORDS = frozenset(
+    ["what", "how", "which", "when", "who", "whom", "whose", "where", "why", "did", "does", "do", "is", "are", "was", "were", "according", "the", "in", "by", "for", "of", "and", "or", "to", "a", "an", "at", "on", "as", "with", "from", "between", "across", "ai"]
+)
+_ALIASES = {
+    "eu": "european union",
+    "us": "united states",
+    "usa": "united states",
+    "uk": "united kingdom",
+    "america": "united states",
+    "american": "united states",
+    "americans": "american",
+}
+
+
+def uncovered_terms(question: str, hits: tuple[Hit, ...]) -> list[str]:
+    """Names and years in the question that no retrieved chunk mentions."""
+    corpus = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in hits).lower()
+    corpus = corpus.replace("u.s.", "us united states").replace("u.k.", "uk united kingdom")
+    words = re.findall(r"[A-Za-z][\w'’.-]*|\b(?:19|20)\d\d\b", question)
+    missing = []
+    for i, word in enumerate(words):
+        term = word.rstrip(".'’").lower().removesuffix("'s").removesuffix("’s")
+        is_year = term.isdigit()
+        is_name = word[0].isupper() and i > 0 and term not in _QUESTION_WORDS
+        if not (is_year or is_name):
+            continue
+        stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
+        alias = _ALIASES.get(term, "")
+        if not (re.search(rf"\b{re.escape(stem)}", corpus) or (alias and alias in corpus)):
+            missing.append(word)
+    return missing
+
+
+class Answerer:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        embedder: Embedder,
+        generator_factory: Callable[[], Generator],
+        top_k: int,
+        evidence_sentences: int,
+        relevance_floor: float,
+        max_tokens: int,
+    ) -> None:
+        self.retriever = retriever
+        self.embedder = embedder
+        self._generator_factory = generator_factory
+        self.top_k = top_k
+        self.evidence_sentences = evidence_sentences
+        self.relevance_floor = relevance_floor
+        self.max_tokens = max_tokens
+
+    def stream(
+        self, question: str, standalone: str, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield checked text pieces, then the final Answer."""
+        t0 = time.perf_counter()
+        retrieval = self.retriever.retrieve(standalone, self.top_k, filters)
+        timings = {"retrieval_s": time.perf_counter() - t0}
+        generator = self._generator_factory()
+        base = {"question": question, "standalone_question": standalone,
+                "backend": generator.backend, "model": generator.model}  # fmt: skip
+        hits = retrieval.hits
+        if (
+            not hits
+            or retrieval.best_dense < self.relevance_floor
+            or uncovered_terms(standalone, hits)
+        ):
+            yield NOT_COVERED
+            yield Answer(text=NOT_COVERED, citations=(), numbers=(), refused=True, hits=hits,
+                         timings=_round(timings, t0), **base)  # fmt: skip
+            return
+        evidence = select(standalone, retrieval.query_embedding, hits, self.embedder,
+                          self.evidence_sentences)  # fmt: skip
+        sources = build_sources(evidence, hits)
+        messages = build_messages(standalone, sources)
+        include_time = wanted_kind(standalone) == "time"
+        checker = CheckedStream(lambda q: check_quantity(q, sources, []).verified, include_time)
+        t1 = time.perf_counter()
+        for piece in generator.stream(messages, self.max_tokens):
+            timings.setdefault("first_token_s", time.perf_counter() - t0)
+            released = checker.feed(piece)
+            if released:
+                yield released
+        tail = checker.feed("", final=True)
+        if tail:
+            yield tail
+        timings["generation_s"] = time.perf_counter() - t1
+        answer = self._finish(checker.text, standalone, sources, evidence, hits, include_time)
+        yield Answer(**answer, hits=hits, timings=_round(timings, t0), **base)
+
+    def _finish(
+        self,
+        draft: str,
+        question: str,
+        sources: list[Source],
+        evidence: list[Evidence],
+        hits: tuple[Hit, ...],
+        include_time: bool,
+    ) -> dict:
+        valid = {s.n for s in sources}
+        text = drop_invalid_citations(draft.strip(), valid)
+        if _REFUSAL.search(text) and not numbers.checkable(text, include_time):
+            return {"text": NOT_COVERED, "citations": (), "numbers": (), "refused": True,
+                    "draft": draft}  # fmt: skip
+        cited = cited_numbers(text, valid)
+        checks = [check_quantity(q, sources, cited) for q in numbers.checkable(text, include_time)]
+        kind = wanted_kind(question)
+        reason = ""
+        if any(not c.verified for c in checks):
+            reason = "unverified figure"
+        elif kind != "none" and not has_kind(text, kind) and _best(evidence, kind):
+            reason = "no figure of the kind asked for"
+        elif not text:
+            reason = "empty answer"
+        if reason:
+            return self._fallback(draft, sources, evidence, hits, kind, reason, include_time)
+        used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
+        if used and not cited:
+            text = f"{text.rstrip()} " + "".join(f"[{n}]" for n in used)
+        return {"text": text, "citations": _citations(sources, used), "numbers": tuple(checks),
+                "draft": draft}  # fmt: skip
+
+    def _fallback(
+        self,
+        draft: str,
+        sources: list[Source],
+        evidence: list[Evidence],
+        hits: tuple[Hit, ...],
+        kind: str,
+        reason: str,
+        include_time: bool,
+    ) -> dict:
+        best = _best(evidence, kind) or (evidence[0] if evidence else None)
+        if best is None:
+            return {"text": NOT_COVERED, "citations": (), "numbers": (), "refused": True,
+                    "fallback": reason, "draft": draft}  # fmt: skip
+        source = next(s for s in sources if s.hit is hits[best.hit])
+        text = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
+        checks = tuple(
+            check_quantity(q, sources, [source.n])
+            for q in numbers.checkable(best.text, include_time)
+        )
+        return {"text": text, "citations": _citations(sources, [source.n]), "numbers": checks,
+                "fallback": reason, "draft": draft}  # fmt: skip
+
+
+def _best(evidence: list[Evidence], kind: str) -> Evidence | None:
+    return next((e for e in evidence if kind != "none" and has_kind(e.text, kind)), None)
+
+
+def _citations(sources: list[Source], used: list[int]) -> tuple[Citation, ...]:
+    by_n = {s.n: s for s in sources}
+    return tuple(Citation(n, by_n[n].hit.chunk, by_n[n].snippet) for n in used if n in by_n)
+
+
+def _round(timings: dict[str, float], t0: float) -> dict[str, float]:
+    out = {k: round(v, 3) for k, v in timings.items()}
+    out["total_s"] = round(time.perf_counter() - t0, 3)
+    return out

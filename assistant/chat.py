@@ -1,0 +1,70 @@
+"""Conversation state, and follow-up questions rewritten to stand alone before retrieval.
+
+Rewriting is done by rules rather than by the language model: the small local models often
+answer the follow-up instead of rewriting it, or drop the figure being asked about. The rules
+cover the common shapes of follow-ups in a research chat:
+- "And China?", "What about the UK?", "How about in 2022?": the previous question with its last
+  name (or year) replaced by the new one;
+- "What was it in 2022?", "How fast did that grow?": a question leaning on the previous one
+  through a pronoun gets the previous question appended as context;
+- anything else is already standalone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SHORT_FOLLOW = re.compile(
+    r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+(?P<rest>.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|there|same)\b", re.I)
+_LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NAME = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w.-]*)(?:\s+(?:of\s+)?[A-Z][\w.-]*)*")
+_NOT_NAMES = frozenset({"What", "How", "Which", "When", "Who", "Did", "Does", "Do", "Is", "Are",
+                        "Was", "Were", "According", "In", "By", "AI", "And", "The"})  # fmt: skip
+
+
+@dataclass
+class Conversation:
+    """The standalone form of each question asked so far, oldest first."""
+
+    turns: list[str] = field(default_factory=list)
+
+    def standalone(self, question: str) -> str:
+        return rewrite(question, self.turns[-1] if self.turns else None)
+
+    def add(self, standalone: str) -> None:
+        self.turns.append(standalone)
+
+
+def _names(text: str) -> list[re.Match[str]]:
+    out = []
+    for m in _NAME.finditer(text):
+        words = m.group(0).split()
+        if words and words[-1] not in _NOT_NAMES and not (len(words) == 1 and m.start() == 0):
+            out.append(m)
+    return out
+
+
+def rewrite(question: str, previous: str | None) -> str:
+    """`question` made to stand alone, given the previous standalone question."""
+    if not previous:
+        return question.strip()
+    short = _SHORT_FOLLOW.match(question)
+    if short:
+        rest = short.group("rest").strip()
+        year = _YEAR.search(rest)
+        if year and _YEAR.search(previous) and len(rest.split()) <= 3:
+            return _YEAR.sub(year.group(0), previous, count=1)
+        names = _names(previous)
+        if names and re.search(r"\b[A-Z]", rest):
+            last = names[-1]
+            rest = _LEADING_PREPOSITION.sub("", rest)
+            return previous[: last.start()] + rest + previous[last.end() :]
+        return f"{question.strip()} (follow-up to: {previous})"
+    if _PRONOUN.search(question) or len(question.split()) <= 3:
+        return f"{question.strip()} (follow-up to: {previous})"
+    return question.strip()

@@ -1,0 +1,132 @@
+"""One settings object for the whole assistant.
+
+Each value is resolved from, in order: an explicit argument (the CLI's flags), an environment
+variable `ASSISTANT_<NAME>`, a TOML file (`--config`, `ASSISTANT_CONFIG`, or `assistant.toml` in
+the working directory), then the default declared here. Every field says what it does, and
+`assistant config` prints the effective values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "policy-assistant"
+
+
+def _default_model_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "policy-assistant" / "models"
+
+
+def config_file() -> Path | None:
+    """The TOML file to read, if any."""
+    named = os.environ.get("ASSISTANT_CONFIG")
+    if named:
+        return Path(named)
+    local = Path("assistant.toml")
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Effective settings; see the module docstring for where each value comes from."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # Storage
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the embedded Chroma store, the lexical index and logs live.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://host:8000); empty for the embedded store.",
+    )
+    # Embedding and chunking
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Sentence-transformers model: the packaged all-MiniLM-L6-v2 or a local path.",
+    )
+    chunk_tokens: int = Field(
+        default=200,
+        description="Chunk size in the embedding model's word pieces (its window is 256).",
+    )
+    chunk_overlap: int = Field(default=40, description="Word pieces shared by adjacent chunks.")
+    embed_batch_size: int = Field(default=64, description="Chunks embedded per batch.")
+    # Retrieval
+    top_k: int = Field(default=5, description="Chunks retrieved per question after fusion.")
+    candidates: int = Field(default=30, description="Candidates taken from each retriever.")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    relevance_floor: float = Field(
+        default=0.3,
+        description="Minimum cosine similarity of the best chunk; below it the question is out "
+        "of scope and the assistant says the reports do not cover it.",
+    )
+    evidence_sentences: int = Field(
+        default=4, description="Sentences from the retrieved chunks shown to the model."
+    )
+    # Generation
+    backend: Literal["auto", "ollama", "llamacpp"] = Field(
+        default="auto",
+        description="auto: Ollama when it answers and has the model, else embedded llama.cpp.",
+    )
+    model: str = Field(
+        default="",
+        description="Model name or GGUF path; empty for the backend's default "
+        "(llamacpp: qwen2.5-coder-0.5b, ollama: qwen2.5-coder:0.5b).",
+    )
+    ollama_url: str = Field(
+        default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
+        description="Base URL of the Ollama server (OLLAMA_HOST is honoured too).",
+    )
+    ollama_timeout: float = Field(default=120.0, description="Seconds to wait for Ollama.")
+    num_ctx: int = Field(
+        default=4096, description="Context window requested from the model, in tokens."
+    )
+    max_tokens: int = Field(default=160, description="Most tokens generated per answer.")
+    threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2,
+        description="CPU threads for embedded generation.",
+    )
+    model_dir: Path = Field(
+        default_factory=_default_model_dir,
+        description="Where GGUF files assembled from PyPI packages are kept.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_file()
+        toml = (TomlConfigSettingsSource(settings_cls, toml_file=path),) if path else ()
+        return (init_settings, env_settings, *toml)
+
+    def index_name(self) -> str:
+        """Collection name bound to how vectors were made, so differently built vectors never mix."""
+        key = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap}|v1"
+        return "chunks-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(name, value, description) for every setting."""
+        return [
+            (name, str(getattr(self, name)), field.description or "")
+            for name, field in type(self).model_fields.items()
+        ]

@@ -1,0 +1,116 @@
+"""The `Assistant`: the one object the CLI, the web UI and the eval all call.
+
+It owns the settings and builds each part on first use (the store when the library is touched,
+the embedding model when text must be embedded, the language model when a question needs an
+answer), so `assistant sources` stays fast and nothing loads twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+
+from assistant.answer import Answerer
+from assistant.chat import Conversation
+from assistant.config import Settings
+from assistant.embed import Embedder
+from assistant.errors import NothingIndexedError
+from assistant.ingest.chunking import Chunker
+from assistant.ingest.pipeline import Ingester, Progress
+from assistant.llm import Generator, select_backend
+from assistant.retrieve import HybridRetriever
+from assistant.store import Store, connect
+from assistant.types import Answer, DocumentRecord, Filters, IngestReport
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._generator: Generator | None = None
+
+    # --- parts, built on first use -------------------------------------------------------------
+
+    @cached_property
+    def store(self) -> Store:
+        client = connect(self.settings.data_dir, self.settings.chroma_url)
+        return Store(client, self.settings.index_name())
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return Embedder(self.settings.embedding_model, self.settings.embed_batch_size)
+
+    @cached_property
+    def chunker(self) -> Chunker:
+        return Chunker(
+            self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap
+        )
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        cache = self.settings.data_dir / "lexical"
+        return HybridRetriever(
+            self.store, self.embedder, cache, self.settings.candidates, self.settings.rrf_k
+        )
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        s = self.settings
+        return Answerer(self.retriever, self.embedder, self.generator, s.top_k,
+                        s.evidence_sentences, s.relevance_floor, s.max_tokens)  # fmt: skip
+
+    def generator(self) -> Generator:
+        if self._generator is None:
+            self._generator = select_backend(self.settings)
+        return self._generator
+
+    # --- library -------------------------------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[Path], prune: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        report = Ingester(self.store, self.embedder, self.chunker).run(paths, prune, progress)
+        self.retriever.refresh()
+        return report
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.store.records()
+
+    def remove(self, doc_id: str) -> None:
+        self.store.delete_document(doc_id)
+        self.retriever.refresh()
+
+    # --- questions -----------------------------------------------------------------------------
+
+    def ask_stream(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield checked pieces of the answer text, then the final Answer."""
+        if not question.strip():
+            raise ValueError("the question is empty")
+        self.retriever.refresh()
+        if not self.retriever.records:
+            raise NothingIndexedError(
+                "nothing is indexed yet: run `assistant ingest PATH` first "
+                f"(data directory: {self.settings.data_dir})"
+            )
+        conversation = conversation if conversation is not None else Conversation()
+        standalone = conversation.standalone(question)
+        for item in self.answerer.stream(question, standalone, filters):
+            if isinstance(item, Answer):
+                conversation.add(standalone)
+            yield item
+
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        for item in self.ask_stream(question, conversation, filters):
+            if isinstance(item, Answer):
+                return item
+        raise RuntimeError("the answer stream ended without an answer")

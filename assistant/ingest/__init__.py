@@ -1,0 +1,1 @@
+"""Ingestion: readers per format, chunking with page provenance, the pipeline into the store."""

@@ -1,0 +1,128 @@
+"""The lexical (BM25) side of retrieval, built with `bm25s` and kept between questions.
+
+Figures and exact terms are what dense vectors blur, so the tokenizer keeps numbers whole and
+normalised ("378,000" → "378000", "40%" → "40" "percent") and drops only a short stop list.
+
+The index is built once per state of the library (the fingerprint of committed documents),
+saved under the data directory, and loaded by later processes; it is never rebuilt per query.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.types import Chunk, Filters
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’][a-z]+)?|%|€|\$")
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in", "into", "is", "it", "its", "many", "much", "of", "on", "or", "that", "the", "their", "there", "these", "this", "to", "was", "were", "what", "when", "which", "who", "will", "with", "than", "then", "so", "such", "not", "no"]
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased terms; numbers without thousands separators; % becomes "percent"."""
+    out = []
+    for tok in _TOKEN.findall(text.lower()):
+        if tok[0].isdigit():
+            tok = re.sub(r",(?=\d{3}\b)", "", tok).rstrip(".,")
+        elif tok == "%":
+            tok = "percent"
+        elif tok in STOPWORDS:
+            continue
+        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
+            tok = tok[:-1]
+        out.append(tok)
+    return out
+
+
+@dataclass
+class _Meta:
+    ids: list[str]
+    doc_ids: list[str]
+    sources: list[str]
+    publishers: list[str]
+    years: list[int]
+
+
+class LexicalIndex:
+    """BM25 over all committed chunks, with metadata arrays for filtering."""
+
+    def __init__(self, bm25, meta: _Meta) -> None:  # type: ignore[no-untyped-def]
+        self.bm25 = bm25
+        self.meta = meta
+        self._sources = np.array(meta.sources, dtype=object)
+        self._publishers = np.array(meta.publishers, dtype=object)
+        self._years = np.array(meta.years)
+
+    @classmethod
+    def build(cls, chunks: list[Chunk]) -> LexicalIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        corpus = [tokenize(f"{c.title}\n{c.text}") or ["_empty_"] for c in chunks]
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        meta = _Meta(
+            ids=[c.chunk_id for c in chunks],
+            doc_ids=[c.doc_id for c in chunks],
+            sources=[c.source for c in chunks],
+            publishers=[c.publisher for c in chunks],
+            years=[c.year if c.year is not None else -1 for c in chunks],
+        )
+        return cls(bm25, meta)
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.meta.ids:
+            self.bm25.save(str(tmp), show_progress=False)
+        (tmp / "meta.json").write_text(json.dumps(self.meta.__dict__))
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        import bm25s
+
+        meta = _Meta(**json.loads((path / "meta.json").read_text()))
+        bm25 = bm25s.BM25.load(str(path), show_progress=False) if meta.ids else bm25s.BM25()
+        return cls(bm25, meta)
+
+    def search(
+        self, query: str, n: int, filters: Filters | None = None, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
+        tokens = [t for t in tokenize(query) if t in self.bm25.vocab_dict] if self.meta.ids else []
+        if not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        mask = self._mask(filters, allowed)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.meta.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _mask(self, filters: Filters | None, allowed: set[str] | None) -> np.ndarray | None:
+        mask = None
+        if filters and filters.sources:
+            mask = _and(mask, np.isin(self._sources, list(filters.sources)))
+        if filters and filters.publishers:
+            mask = _and(mask, np.isin(self._publishers, list(filters.publishers)))
+        if filters and filters.years:
+            mask = _and(mask, np.isin(self._years, list(filters.years)))
+        if allowed is not None:
+            mask = _and(mask, np.isin(np.array(self.meta.doc_ids, dtype=object), list(allowed)))
+        return mask
+
+
+def _and(mask: np.ndarray | None, other: np.ndarray) -> np.ndarray:
+    return other if mask is None else mask & other

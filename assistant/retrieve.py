@@ -1,0 +1,113 @@
+"""Hybrid retrieval: dense vectors from Chroma plus BM25, fused by reciprocal rank.
+
+Dense search finds paraphrases ("chip subsidies" for "semiconductor manufacturing incentives");
+BM25 finds exact figures and names ("378,000", "BEAD"). Reciprocal-rank fusion needs no score
+calibration between the two. The best dense similarity is kept so that the caller can refuse
+when nothing in the library is close to the question (the relevance floor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embed import Embedder
+from assistant.lexical import LexicalIndex
+from assistant.store import Store, fingerprint
+from assistant.types import Chunk, DocumentRecord, Filters, Hit
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    hits: tuple[Hit, ...]
+    best_dense: float
+    query_embedding: np.ndarray
+
+
+class HybridRetriever:
+    def __init__(
+        self, store: Store, embedder: Embedder, cache_dir: Path, candidates: int, rrf_k: int
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.cache_dir = cache_dir
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self._lexical: LexicalIndex | None = None
+        self._fingerprint = ""
+        self._records: dict[str, DocumentRecord] = {}
+
+    def refresh(self) -> None:
+        """Re-read the catalogue; rebuild or load the BM25 index only if the library changed."""
+        records = self.store.records()
+        self._records = {r.doc_id: r for r in records}
+        fp = fingerprint(records)
+        if fp == self._fingerprint and self._lexical is not None:
+            return
+        path = self.cache_dir / f"{self.store.index_name}-{fp}"
+        if (path / "meta.json").is_file():
+            self._lexical = LexicalIndex.load(path)
+        else:
+            chunks = [c for c in self.store.iter_chunks() if c.doc_id in self._records]
+            self._lexical = LexicalIndex.build(chunks)
+            self._lexical.save(path)
+            self._drop_stale(keep=path)
+        self._fingerprint = fp
+
+    def _drop_stale(self, keep: Path) -> None:
+        import shutil
+
+        for old in self.cache_dir.glob(f"{self.store.index_name}-*"):
+            if old != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @property
+    def records(self) -> dict[str, DocumentRecord]:
+        return self._records
+
+    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
+        if self._lexical is None:
+            self.refresh()
+        assert self._lexical is not None
+        emb = self.embedder.embed([query])[0]
+        dense = [
+            (c, s)
+            for c, s in self.store.query(emb, self.candidates, filters)
+            if c.doc_id in self._records
+        ]
+        lexical = self._lexical.search(query, self.candidates, filters, set(self._records))
+        hits = self._fuse(dense, lexical, top_k)
+        best = max((s for _, s in dense), default=0.0)
+        return Retrieval(hits=tuple(hits), best_dense=best, query_embedding=emb)
+
+    def _fuse(
+        self, dense: list[tuple[Chunk, float]], lexical: list[tuple[str, float]], top_k: int
+    ) -> list[Hit]:
+        scores: dict[str, float] = {}
+        for rank, (chunk, _) in enumerate(dense):
+            scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (self.rrf_k + rank)
+        for rank, (cid, _) in enumerate(lexical):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
+        ranked = sorted(scores, key=lambda cid: -scores[cid])[:top_k]
+        by_id: dict[str, tuple[Chunk, float | None]] = {c.chunk_id: (c, s) for c, s in dense}
+        for chunk in self._fetch([cid for cid in ranked if cid not in by_id]):
+            by_id[chunk.chunk_id] = (chunk, None)
+        lex = dict(lexical)
+        return [
+            Hit(chunk=by_id[cid][0], score=scores[cid], dense=by_id[cid][1], lexical=lex.get(cid))
+            for cid in ranked
+            if cid in by_id
+        ]
+
+    def _fetch(self, ids: list[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        from assistant.store import chunk_from
+
+        got = self.store.chunks.get(ids=ids, include=["documents", "metadatas"])
+        return [
+            chunk_from(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]

@@ -1,0 +1,1 @@
+"""Answer-accuracy evaluation: datasets, metrics, the runner and its reports."""

@@ -1,0 +1,52 @@
+"""`assistant eval`: argument parsing and printing around eval.runner."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.config import Settings
+
+
+def add_eval_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="score answers on a dataset against a corpus")
+    p.add_argument("dataset", type=Path, help="JSONL cases (see eval/README.md)")
+    p.add_argument("--corpus", type=Path, required=True, help="folder of source documents")
+    p.add_argument("--out", type=Path, required=True, help="folder for the report files")
+    p.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
+    p.add_argument("--thresholds", type=Path, help="TOML of metric goals (default: bundled)")
+    p.add_argument("--candidates", type=int, help="candidates per retriever")
+    p.add_argument("--evidence-sentences", type=int, help="evidence sentences in the prompt")
+    p.add_argument("--relevance-floor", type=float, help="minimum similarity to answer")
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from eval import dataset, report, runner
+
+    tuned = {
+        k: getattr(args, k)
+        for k in ("candidates", "evidence_sentences", "relevance_floor")
+        if getattr(args, k) is not None
+    }
+    settings = settings.model_copy(update=tuned)
+    cases = dataset.load(args.dataset)
+    with tqdm(total=len(cases), unit="question", file=sys.stderr) as bar:
+        ingest, results = runner.run(cases, args.corpus, settings, lambda c, a: bar.update())
+    if ingest.failed:
+        for f in ingest.failed:
+            print(f"corpus file not ingested: {f.path}: {f.reason}", file=sys.stderr)
+    full = runner.build_report(settings, results)
+    lines = [runner.answer_line(c, a) for c, a, _ in results]
+    for path in report.write_all(args.out, full, lines):
+        print(f"wrote {path}")
+    print(json.dumps(full["summary"], indent=2))
+    if args.compare:
+        print("\n".join(runner.compare(full["summary"], json.loads(args.compare.read_text()))))
+    misses = runner.failures(full["summary"], args.thresholds or runner.THRESHOLDS)
+    for line in misses:
+        print(f"below goal: {line}", file=sys.stderr)
+    return 1 if misses else 0

@@ -1,0 +1,129 @@
+"""Run a dataset through the same `Assistant` the CLI and the web UI use, and score it.
+
+The corpus is ingested into a store of its own under the data directory (keyed by the corpus
+path), so an eval never mixes with the user's library, and a second run reuses the vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.chat import Conversation, rewrite
+from assistant.config import Settings
+from assistant.core import Assistant
+from assistant.types import Answer, IngestReport
+from eval.dataset import Case
+from eval.metrics import CaseScore, score, summarise
+
+THRESHOLDS = Path(__file__).with_name("thresholds.toml")
+CONFIG_KEYS = ("backend", "model", "top_k", "candidates", "evidence_sentences",
+               "relevance_floor", "chunk_tokens", "chunk_overlap", "embedding_model",
+               "chroma_url")  # fmt: skip
+
+
+def eval_settings(settings: Settings, corpus: Path) -> Settings:
+    key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
+    return settings.model_copy(update={"data_dir": settings.data_dir / "eval-stores" / key})
+
+
+def conversation_for(case: Case) -> Conversation:
+    """The conversation a follow-up question continues (earlier turns are not answered)."""
+    conversation = Conversation()
+    for turn in case.history:
+        conversation.add(rewrite(turn, conversation.turns[-1] if conversation.turns else None))
+    return conversation
+
+
+def run(
+    cases: list[Case],
+    corpus: Path,
+    settings: Settings,
+    on_case: Callable[[Case, Answer], None] | None = None,
+) -> tuple[IngestReport, list[tuple[Case, Answer, CaseScore]]]:
+    assistant = Assistant(eval_settings(settings, corpus))
+    ingest = assistant.ingest([corpus], prune=True)
+    results = []
+    for case in cases:
+        answer = assistant.ask(case.question, conversation_for(case))
+        results.append((case, answer, score(case, answer)))
+        if on_case:
+            on_case(case, answer)
+    return ingest, results
+
+
+def config_of(settings: Settings, answers: list[Answer]) -> dict:
+    config = {k: getattr(settings, k) for k in CONFIG_KEYS}
+    if answers:
+        config["backend_used"] = answers[0].backend
+        config["model_used"] = answers[0].model
+    return config
+
+
+def case_record(case: Case, answer: Answer, s: CaseScore) -> dict:
+    return {
+        **asdict(s),
+        "question": case.question,
+        "history": list(case.history),
+        "expected": case.expected,
+        "unit": case.unit,
+        "source": case.source,
+        "page": case.page,
+        "answer": answer.text,
+        "standalone_question": answer.standalone_question,
+        "fallback": answer.fallback,
+        "draft": answer.draft,
+        "numbers_checked": [
+            {"text": n.quantity.text, "verified": n.verified, "citation": n.citation}
+            for n in answer.numbers
+        ],
+        "retrieved": [{"source": h.chunk.source, "page": h.chunk.page} for h in answer.hits],
+        "timings": answer.timings,
+    }
+
+
+def answer_line(case: Case, answer: Answer) -> dict:
+    return {
+        "id": case.id,
+        "answer": answer.text,
+        "citations": [
+            {"source": c.chunk.source, "page": c.chunk.page, "text": c.chunk.text}
+            for c in answer.citations
+        ],
+    }
+
+
+def build_report(settings: Settings, results: list[tuple[Case, Answer, CaseScore]]) -> dict:
+    return {
+        "summary": summarise([s for _, _, s in results]),
+        "config": config_of(settings, [a for _, a, _ in results]),
+        "cases": [case_record(c, a, s) for c, a, s in results],
+    }
+
+
+def failures(summary: dict, thresholds_path: Path = THRESHOLDS) -> list[str]:
+    """Metrics that miss their threshold, as readable lines."""
+    limits = tomllib.loads(thresholds_path.read_text())
+    out = []
+    for name, floor in limits.get("minimum", {}).items():
+        value = summary.get(name)
+        if value is not None and value < floor:
+            out.append(f"{name} = {value} is below the minimum {floor}")
+    for name, ceiling in limits.get("maximum", {}).items():
+        value = summary.get(name)
+        if value is not None and value > ceiling:
+            out.append(f"{name} = {value} is above the maximum {ceiling}")
+    return out
+
+
+def compare(summary: dict, old: dict) -> list[str]:
+    """One line per metric: old → new (change)."""
+    lines = []
+    for name, value in summary.items():
+        before = old.get("summary", old).get(name)
+        if isinstance(value, int | float) and isinstance(before, int | float):
+            lines.append(f"{name}: {before} → {value} ({value - before:+.4g})")
+    return lines
