@@ -29,10 +29,10 @@ from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantit
 
 NOT_COVERED = "The reports do not say."
 SYSTEM_PROMPT = (
-    "You answer questions about tech-policy reports using only the numbered sources given. "
-    "Answer in one sentence. Copy every figure exactly as the source writes it, with its unit "
-    "(percent, billion, US dollars, euros, yuan, times). Cite the source number in brackets, "
-    f"like [1]. If the sources do not answer the question, reply exactly: {NOT_COVERED}"
+    "You are a careful research assistant for tech-policy reports. Answer the question using "
+    "only the sources. Reply with one short sentence that states the figure exactly as the "
+    "source writes it, with its unit, and end with the source number in brackets, like [1]. "
+    f"If no source answers the question, reply exactly: {NOT_COVERED}"
 )
 FALLBACK_LEAD = "The generated answer could not be checked against the sources; the source says:"
 _REFUSAL = re.compile(
@@ -55,8 +55,7 @@ class Source:
         return " … ".join(self.sentences)
 
     def label(self) -> str:
-        page = f", page {self.hit.chunk.page}" if self.hit.chunk.page else ""
-        return f"[{self.n}] {self.hit.chunk.title}{page}: {self.snippet}"
+        return f"Source [{self.n}]: {' '.join(self.sentences)}"
 
 
 def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Source]:
@@ -72,7 +71,7 @@ def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Sourc
 
 
 def build_messages(question: str, sources: list[Source]) -> list[Message]:
-    listing = "\n".join(s.label() for s in sources)
+    listing = "\n\n".join(s.label() for s in sources)
     user = f"Sources:\n{listing}\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
@@ -174,25 +173,22 @@ _ALIASES = {
     "uk": "united kingdom",
     "america": "united states",
     "american": "united states",
-    "americans": "american",
 }
 
 
-def uncovered_terms(question: str, hits: tuple[Hit, ...]) -> list[str]:
-    """Names and years in the question that no retrieved chunk mentions."""
-    corpus = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in hits).lower()
-    corpus = corpus.replace("u.s.", "us united states").replace("u.k.", "uk united kingdom")
-    words = re.findall(r"[A-Za-z][\w'’.-]*|\b(?:19|20)\d\d\b", question)
-    missing = []
+def uncovered_terms(
+    question: str, hits: tuple[Hit, ...], known: Callable[[str], bool]
+) -> list[str]:
+    """Names the library never mentions, and years no retrieved chunk mentions."""
+    retrieved = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in hits)
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", retrieved))
+    missing = [y for y in re.findall(r"\b(?:19|20)\d\d\b", question) if y not in years]
+    words = re.findall(r"[A-Za-z][\w'’.-]*", question)
     for i, word in enumerate(words):
-        term = word.rstrip(".'’").lower().removesuffix("'s").removesuffix("’s")
-        is_year = term.isdigit()
-        is_name = word[0].isupper() and i > 0 and term not in _QUESTION_WORDS
-        if not (is_year or is_name):
+        term = re.sub(r"['’]s$", "", word.rstrip(".'’")).lower()
+        if i == 0 or not word[0].isupper() or term in _QUESTION_WORDS:
             continue
-        stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
-        alias = _ALIASES.get(term, "")
-        if not (re.search(rf"\b{re.escape(stem)}", corpus) or (alias and alias in corpus)):
+        if not (known(term) or known(_ALIASES.get(term, ""))):
             missing.append(word)
     return missing
 
@@ -230,7 +226,7 @@ class Answerer:
         if (
             not hits
             or retrieval.best_dense < self.relevance_floor
-            or uncovered_terms(standalone, hits)
+            or uncovered_terms(standalone, hits, self.retriever.knows)
         ):
             yield NOT_COVERED
             yield Answer(text=NOT_COVERED, citations=(), numbers=(), refused=True, hits=hits,

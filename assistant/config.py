@@ -21,6 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.ingest.readers import PARSER_VERSION
+
 
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -121,7 +123,7 @@ class Settings(BaseSettings):
 
     def index_name(self) -> str:
         """Collection name bound to how vectors were made, so differently built vectors never mix."""
-        key = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap}|v1"
+        key = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap}|{PARSER_VERSION}"
         return "chunks-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def describe(self) -> list[tuple[str, str, str]]:

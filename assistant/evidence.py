@@ -20,6 +20,9 @@ from assistant.lexical import tokenize
 from assistant.types import Hit
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
+_LEANS_BACK = re.compile(
+    r"(?:It|Its|This|That|These|Those|They|Their|Such|Both|Of these|Of this)\b"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
 
 
@@ -31,13 +34,19 @@ class Evidence:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences and table rows; abbreviations such as "U.S." do not end a sentence."""
+    """Sentences and table rows; abbreviations such as "U.S." do not end a sentence, and a
+    sentence that leans on the one before ("It reached ...") stays joined to it."""
     out: list[str] = []
     for block in re.split(r"\n+", text):
         guarded = _PROTECT.sub(lambda m: m.group(0).replace(".", "\x00"), block.strip())
+        start = len(out)
         for sentence in _SENTENCE_END.split(guarded):
             sentence = sentence.replace("\x00", ".").strip()
-            if sentence:
+            if not sentence:
+                continue
+            if len(out) > start and _LEANS_BACK.match(sentence):
+                out[-1] = f"{out[-1]} {sentence}"
+            else:
                 out.append(sentence)
     return out
 

@@ -95,6 +95,12 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(path), show_progress=False) if meta.ids else bm25s.BM25()
         return cls(bm25, meta)
 
+    def knows(self, text: str) -> bool:
+        """Does every term of `text` occur somewhere in the library?"""
+        terms = tokenize(text)
+        vocab = self.bm25.vocab_dict if self.meta.ids else {}
+        return bool(terms) and all(t in vocab for t in terms)
+
     def search(
         self, query: str, n: int, filters: Filters | None = None, allowed: set[str] | None = None
     ) -> list[tuple[str, float]]:

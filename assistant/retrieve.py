@@ -50,7 +50,7 @@ class HybridRetriever:
         if (path / "meta.json").is_file():
             self._lexical = LexicalIndex.load(path)
         else:
-            chunks = [c for c in self.store.iter_chunks() if c.doc_id in self._records]
+            chunks = [c for c in self.store.iter_chunks() if self.visible(c)]
             self._lexical = LexicalIndex.build(chunks)
             self._lexical.save(path)
             self._drop_stale(keep=path)
@@ -63,6 +63,17 @@ class HybridRetriever:
             if old != keep:
                 shutil.rmtree(old, ignore_errors=True)
 
+    def visible(self, chunk: Chunk) -> bool:
+        """Only chunks of the committed version of a document count (see store.py)."""
+        record = self._records.get(chunk.doc_id)
+        return record is not None and chunk.chunk_id.split(":")[1] == record.content_hash[:12]
+
+    def knows(self, term: str) -> bool:
+        """Is `term` in the library's vocabulary?"""
+        if self._lexical is None:
+            self.refresh()
+        return self._lexical is not None and self._lexical.knows(term)
+
     @property
     def records(self) -> dict[str, DocumentRecord]:
         return self._records
@@ -72,11 +83,7 @@ class HybridRetriever:
             self.refresh()
         assert self._lexical is not None
         emb = self.embedder.embed([query])[0]
-        dense = [
-            (c, s)
-            for c, s in self.store.query(emb, self.candidates, filters)
-            if c.doc_id in self._records
-        ]
+        dense = [(c, s) for c, s in self.store.query(emb, self.candidates, filters) if self.visible(c)]
         lexical = self._lexical.search(query, self.candidates, filters, set(self._records))
         hits = self._fuse(dense, lexical, top_k)
         best = max((s for _, s in dense), default=0.0)
@@ -92,7 +99,7 @@ class HybridRetriever:
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
         ranked = sorted(scores, key=lambda cid: -scores[cid])[:top_k]
         by_id: dict[str, tuple[Chunk, float | None]] = {c.chunk_id: (c, s) for c, s in dense}
-        for chunk in self._fetch([cid for cid in ranked if cid not in by_id]):
+        for chunk in filter(self.visible, self._fetch([c for c in ranked if c not in by_id])):
             by_id[chunk.chunk_id] = (chunk, None)
         lex = dict(lexical)
         return [

@@ -22,6 +22,8 @@ from pathlib import Path
 from assistant.errors import DocumentError
 from assistant.types import Page
 
+# Bump when the text a reader produces changes, so stores built by older readers are not reused.
+PARSER_VERSION = "2"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -94,26 +96,40 @@ def _read_pdf(path: Path, data: bytes) -> Parsed:
 
 
 def _pdf_page_text(page: object) -> str:
-    blocks = page.get_text("dict")["blocks"]  # type: ignore[attr-defined]
+    """Paragraphs (blocks that continue one another are joined) and table rows, in order."""
     out: list[str] = []
     table: list[list[str]] = []
-    for block in blocks:
+    paragraph: list[str] = []
+    last: tuple[float, float, float] | None = None  # x0, y1, line height of the paragraph
+    for block in page.get_text("dict")["blocks"]:  # type: ignore[attr-defined]
         lines = [ln for ln in block.get("lines", []) if _line_text(ln).strip()]
         if not lines:
             continue
-        if _is_row(lines):
-            cells = [_line_text(ln) for ln in sorted(lines, key=lambda ln: ln["bbox"][0])]
-            if table and len(cells) != len(table[0]):
-                out.extend(rows_to_lines(table))
-                table = []
-            table.append(cells)
-            continue
-        if table:
+        row = _is_row(lines)
+        x0, y0, _, y1 = block["bbox"]
+        height = (y1 - y0) / len(lines)
+        if paragraph and (row or not (last and _continues(last, x0, y0, height))):
+            out.append(_join_lines(paragraph))
+            paragraph = []
+        if table and (not row or len(lines) != len(table[0])):
             out.extend(rows_to_lines(table))
             table = []
-        out.append(_join_lines([_line_text(ln) for ln in lines]))
+        if row:
+            table.append([_line_text(ln) for ln in sorted(lines, key=lambda ln: ln["bbox"][0])])
+        else:
+            paragraph.extend(_line_text(ln) for ln in lines)
+            last = (x0, y1, height)
+    if paragraph:
+        out.append(_join_lines(paragraph))
     out.extend(rows_to_lines(table))
     return "\n\n".join(out)
+
+
+def _continues(last: tuple[float, float, float], x0: float, y0: float, height: float) -> bool:
+    """A block right below the previous one, same indent and size, continues its paragraph."""
+    last_x0, last_y1, last_height = last
+    same_size = abs(height - last_height) < 1.5
+    return same_size and abs(x0 - last_x0) < 2 and 0 <= y0 - last_y1 < 0.5 * height
 
 
 def _line_text(line: dict) -> str:

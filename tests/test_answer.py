@@ -1,0 +1,109 @@
+"""The checks between the model and the user.
+
+The model here is a scripted Generator (the backend interface), so each test controls exactly
+what the model "says" and asserts what the user is shown. Retrieval, evidence and the number
+check are the real ones over the bundled corpus. Real generation is in test_end_to_end.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.answer import NOT_COVERED, Answerer, CheckedStream
+from assistant.llm import Generator, Message
+from assistant.types import Answer
+
+QUESTION = "How many valid AI invention patents did China hold at the end of 2023?"
+
+
+class Scripted(Generator):
+    backend = "scripted"
+    model = "scripted"
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.calls = 0
+
+    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+        self.calls += 1
+        for i in range(0, len(self.reply), 3):  # small pieces, as a model streams
+            yield self.reply[i : i + 3]
+
+
+def ask(corpus_assistant, reply: str, question: str = QUESTION) -> tuple[str, Answer, Scripted]:
+    gen = Scripted(reply)
+    s = corpus_assistant.settings
+    answerer = Answerer(corpus_assistant.retriever, corpus_assistant.embedder, lambda: gen,
+                        s.top_k, s.evidence_sentences, s.relevance_floor, s.max_tokens)  # fmt: skip
+    shown, final = "", None
+    for item in answerer.stream(question, question):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            shown += item
+    assert final is not None
+    return shown, final, gen
+
+
+def test_verified_figure_is_kept_with_its_citation(corpus_assistant) -> None:
+    shown, answer, _ = ask(corpus_assistant, "China held 378,000 valid AI invention patents [1].")
+    assert "378,000" in shown and answer.text == shown
+    assert [n.verified for n in answer.numbers] == [True]
+    cited = answer.citations[0]
+    assert cited.chunk.source == "china-internet-development-report-2024.md"
+    assert "378,000" in answer.numbers[0].evidence
+
+
+def test_unverified_figure_is_never_shown(corpus_assistant) -> None:
+    shown, answer, _ = ask(corpus_assistant, "China held 412,000 valid AI patents [1].")
+    assert "412" not in shown and "412" not in answer.text
+    assert answer.fallback == "unverified figure"
+    assert "378,000" in answer.text  # the evidence sentence, quoted and cited
+    assert all(n.verified for n in answer.numbers)
+    assert answer.citations
+
+
+def test_invalid_citation_is_dropped_and_real_source_attached(corpus_assistant) -> None:
+    _, answer, _ = ask(corpus_assistant, "China held 378,000 valid AI invention patents [7].")
+    assert "[7]" not in answer.text
+    assert answer.citations and all(c.n != 7 for c in answer.citations)
+    assert answer.text.endswith(f"[{answer.citations[0].n}]")
+
+
+def test_answer_without_the_figure_asked_for_quotes_the_evidence(corpus_assistant) -> None:
+    _, answer, _ = ask(corpus_assistant, "China holds many patents [1].")
+    assert answer.fallback == "no figure of the kind asked for"
+    assert "378,000" in answer.text
+
+
+def test_model_refusal_becomes_the_not_covered_answer(corpus_assistant) -> None:
+    _, answer, _ = ask(corpus_assistant, "The sources do not mention this.")
+    assert answer.refused and answer.text == NOT_COVERED and not answer.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many valid AI invention patents did India hold at the end of 2023?",
+        "What is the best recipe for banana bread?",
+    ],
+)
+def test_out_of_scope_questions_are_refused_without_generation(
+    corpus_assistant, question: str
+) -> None:
+    _, answer, gen = ask(corpus_assistant, "India held 378,000 patents [1].", question)
+    assert answer.refused and answer.text == NOT_COVERED
+    assert gen.calls == 0
+
+
+def test_checked_stream_holds_figures_until_verified() -> None:
+    seen: list[str] = []
+    stream = CheckedStream(lambda q: seen.append(q.text) or q.value == 5.2e12, False)
+    out = stream.feed("The plan targets 5.2 ")
+    assert out == "The plan targets "  # the figure may still get a scale word
+    out += stream.feed("trillion yuan by 2030, and 9")
+    out += stream.feed("9 billion more.", final=True)
+    assert out == "The plan targets 5.2 trillion yuan by 2030, and "
+    assert stream.blocked and seen == ["5.2 trillion yuan", "99 billion"]

@@ -1,0 +1,50 @@
+"""Follow-up questions are rewritten to stand alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat import Conversation, rewrite
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "standalone"),
+    [
+        (
+            "How much private AI investment did the United States attract in 2023?",
+            "And China?",
+            "How much private AI investment did China attract in 2023?",
+        ),
+        (
+            "What share of foundation models released in 2023 were open-source?",
+            "And in 2022?",
+            "What share of foundation models released in 2022 were open-source?",
+        ),
+        (
+            "How much BEAD money was allocated to Texas?",
+            "What about for California?",
+            "How much BEAD money was allocated to California?",
+        ),
+    ],
+)
+def test_substitutes_the_new_name_or_year(previous: str, question: str, standalone: str) -> None:
+    assert rewrite(question, previous) == standalone
+
+
+def test_pronoun_follow_up_carries_the_previous_question() -> None:
+    out = rewrite("How fast did it grow?", "How many AI patents did China hold in 2023?")
+    assert out.startswith("How fast did it grow?")
+    assert "How many AI patents did China hold in 2023?" in out
+
+
+def test_standalone_questions_are_left_alone() -> None:
+    q = "What is the maximum GDPR fine as a share of turnover?"
+    assert rewrite(q, "How many households were enrolled in the ACP?") == q
+    assert rewrite("And China?", None) == "And China?"
+
+
+def test_conversation_keeps_standalone_turns() -> None:
+    chat = Conversation()
+    first = chat.standalone("How many AI incidents were reported in 2023?")
+    chat.add(first)
+    assert chat.standalone("And in 2022?") == "How many AI incidents were reported in 2022?"

@@ -1,0 +1,133 @@
+"""The number normaliser shared by the answer check and the eval scorer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import numbers
+from assistant.types import Quantity
+
+
+def one(text: str) -> Quantity:
+    found = numbers.checkable(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("1.2 bn", 1.2e9, "number"),
+        ("1,200 million", 1.2e9, "number"),
+        ("40%", 40, "percent"),
+        ("40 percent", 40, "percent"),
+        ("40 per cent", 40, "percent"),
+        ("a 13 percentage point rise", 13, "percent"),
+        ("nearly 10,000 smart factories", 10_000, "number"),
+        ("378,000 valid patents", 378_000, "number"),
+        ("a 26-fold surge", 26, "multiplier"),
+        ("1.4 times the global average", 1.4, "multiplier"),
+        ("twentyfold", 20, "multiplier"),
+        ("nearly eight times the amount", 8, "multiplier"),
+        ("about 8.7x more", 8.7, "multiplier"),
+        ("(134)", -134, "number"),
+        ("-5% in real terms", -5, "percent"),
+        ("minus 3 percent", -3, "percent"),
+        ("$11.4 billion", 11.4e9, "currency"),
+        ("US$3.8 billion", 3.8e9, "currency"),
+        ("5.2 trillion yuan", 5.2e12, "currency"),
+        ("€35 million", 35e6, "currency"),
+        ("78 million US dollars", 78e6, "currency"),
+        ("$5m", 5e6, "currency"),
+        ("10^25 floating-point operations", 1e25, "number"),
+        ("10²⁵ FLOPs", 1e25, "number"),
+        ("one trillion yuan", 1e12, "currency"),
+        ("twenty-six times", 26, "multiplier"),
+        (".5 percent", 0.5, "percent"),
+    ],
+)
+def test_reads_value_and_kind(text: str, value: float, kind: str) -> None:
+    q = one(text)
+    assert q.value == pytest.approx(value)
+    assert q.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("$1 billion", "USD"), ("€7.5 million", "EUR"), ("400 billion yuan", "CNY"), ("£2bn", "GBP")],
+)
+def test_reads_currency(text: str, unit: str) -> None:
+    assert one(text).unit == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2023 the report was released.",  # a year standing alone
+        "GPT-4 and COVID-19",  # parts of names
+        "5G networks and 3D printing",
+        "as shown in [1] and [2, 3]",  # citation markers
+        "one of the largest",  # "one" as a pronoun
+        "on 25 May 2018",  # a date
+    ],
+)
+def test_not_quantities(text: str) -> None:
+    assert numbers.checkable(text) == []
+
+
+def test_years_and_dates_are_kept_when_asked_for() -> None:
+    kinds = [q.kind for q in numbers.checkable("on 25 May 2018", include_time=True)]
+    assert kinds == ["date", "year"]
+
+
+def test_year_range_is_two_years_not_a_negative() -> None:
+    found = numbers.extract("from 2021-2022")
+    assert [(q.value, q.kind) for q in found] == [(2021, "year"), (2022, "year")]
+
+
+@pytest.mark.parametrize(
+    ("stated", "reference"),
+    [
+        ("1.2 bn", "1,200 million"),
+        ("40%", "40 percent"),
+        ("26-fold", "26 times"),
+        ("about 1.2 million", "1,180,000"),
+        ("nearly 10,000", "10,000"),
+        ("$67.2 billion", "67.2 billion US dollars"),
+        ("378 thousand", "378,000"),
+        ("35 million euros", "€35 million"),
+        ("61.1%", "61.1"),
+    ],
+)
+def test_same_quantity(stated: str, reference: str) -> None:
+    assert numbers.same_quantity(one(stated), one(reference))
+
+
+@pytest.mark.parametrize(
+    ("stated", "reference"),
+    [
+        ("12.5 percent", "125 percent"),  # separators are not stripped blindly
+        ("1.2 billion", "1.2 million"),
+        ("40 percent", "40 billion"),
+        ("$35 million", "€35 million"),
+        ("7 percent", "7 times"),
+        ("378,000", "380,000"),  # a bare figure is exact
+        ("2 billion", "1.5 billion"),
+        ("32 percent", "32.3 percent"),
+    ],
+)
+def test_different_quantities(stated: str, reference: str) -> None:
+    assert not numbers.same_quantity(one(stated), one(reference))
+
+
+def test_expected_quantity_with_tolerance() -> None:
+    expected = numbers.expected_quantity(1_180_000)
+    assert numbers.states("about 1.2 million people", expected)
+    assert not numbers.states("1.2 million people", numbers.expected_quantity(1_100_000))
+    assert numbers.states("1.15 million", expected, rel_tol=0.05)
+
+
+def test_expected_currency_and_percent_units() -> None:
+    assert numbers.states("it was $7.8 billion", numbers.expected_quantity(7.8e9, "USD"))
+    assert not numbers.states("it was €7.8 billion", numbers.expected_quantity(7.8e9, "USD"))
+    assert numbers.states("over 90 percent", numbers.expected_quantity(90, "percent"))
