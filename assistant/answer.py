@@ -22,9 +22,17 @@ from dataclasses import dataclass
 
 from assistant import numbers
 from assistant.embed import Embedder
-from assistant.evidence import Evidence, has_kind, select, wanted_kind
+from assistant.evidence import (
+    Evidence,
+    figures_asked_for,
+    has_kind,
+    names,
+    select,
+    wanted_kind,
+)
+from assistant.lexical import tokenize
 from assistant.llm import Generator, Message
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import HybridRetriever, Retrieval
 from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantity
 
 NOT_COVERED = "The reports do not say."
@@ -34,13 +42,15 @@ SYSTEM_PROMPT = (
     "source writes it, with its unit, and end with the source number in brackets, like [1]. "
     f"If no source answers the question, reply exactly: {NOT_COVERED}"
 )
-FALLBACK_LEAD = "The generated answer could not be checked against the sources; the source says:"
+FALLBACK_LEAD = "The source says:"
 _REFUSAL = re.compile(
     r"do(?:es)? not (?:say|mention|state|contain|provide|specify)|not (?:mentioned|stated|found"
     r"|available|provided)|no information|cannot (?:find|answer|determine)|don't (?:say|know)",
     re.IGNORECASE,
 )
 _CITE = re.compile(r"\[\s*(?:source\s*)?(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.IGNORECASE)
+STRONG_OVERLAP = 0.5  # a refusal is overridden when a source holds this share of the terms
+FOCUS = 2  # the reply's figures must come from this many best evidence sentences
 _HOLD_CHARS = 24  # a figure's scale word or unit may still follow within this many characters
 
 
@@ -49,25 +59,34 @@ class Source:
     n: int
     hit: Hit
     sentences: tuple[str, ...]
+    shown: tuple[str, ...] = ()  # the sentences as the model sees them (with headings)
 
     @property
     def snippet(self) -> str:
         return " … ".join(self.sentences)
 
     def label(self) -> str:
-        return f"Source [{self.n}]: {' '.join(self.sentences)}"
+        return f"Source [{self.n}]: {' '.join(self.shown or self.sentences)}"
 
 
 def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Source]:
     """Group evidence by chunk; number the chunks in order of their best sentence."""
     order: list[int] = []
-    grouped: dict[int, list[str]] = {}
+    grouped: dict[int, list[Evidence]] = {}
     for e in evidence:
         if e.hit not in grouped:
             order.append(e.hit)
             grouped[e.hit] = []
-        grouped[e.hit].append(e.text)
-    return [Source(n + 1, hits[i], tuple(grouped[i])) for n, i in enumerate(order)]
+        grouped[e.hit].append(e)
+    return [
+        Source(
+            n + 1,
+            hits[i],
+            tuple(e.text for e in grouped[i]),
+            tuple(e.with_heading() for e in grouped[i]),
+        )
+        for n, i in enumerate(order)
+    ]
 
 
 def build_messages(question: str, sources: list[Source]) -> list[Message]:
@@ -164,7 +183,8 @@ class CheckedStream:
 # --- the pipeline -----------------------------------------------------------------------------
 
 _QUESTION_WORDS = frozenset(
-    ["what", "how", "which", "when", "who", "whom", "whose", "where", "why", "did", "does", "do", "is", "are", "was", "were", "according", "the", "in", "by", "for", "of", "and", "or", "to", "a", "an", "at", "on", "as", "with", "from", "between", "across", "ai"]
+    "what how which when who whom whose where why did does do is are was were according the "
+    "in by for of and or to a an at on as with from between across ai".split()
 )
 _ALIASES = {
     "eu": "european union",
@@ -179,8 +199,14 @@ _ALIASES = {
 def uncovered_terms(
     question: str, hits: tuple[Hit, ...], known: Callable[[str], bool]
 ) -> list[str]:
-    """Names the library never mentions, and years no retrieved chunk mentions."""
+    """Names the library never mentions, years no retrieved chunk mentions, and multi-word
+    names ("Online Safety Act") whose words no single retrieved chunk holds together."""
     retrieved = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in hits)
+    bags = [set(tokenize(f"{h.chunk.title} {h.chunk.text}")) for h in hits]
+    for name in _multiword_names(question):
+        terms = set(tokenize(name))
+        if terms and not any(all(_has(t, bag) for t in terms) for bag in bags):
+            return [name]
     years = set(re.findall(r"\b(?:19|20)\d\d\b", retrieved))
     missing = [y for y in re.findall(r"\b(?:19|20)\d\d\b", question) if y not in years]
     words = re.findall(r"[A-Za-z][\w'’.-]*", question)
@@ -191,6 +217,53 @@ def uncovered_terms(
         if not (known(term) or known(_ALIASES.get(term, ""))):
             missing.append(word)
     return missing
+
+
+def _has(term: str, bag: set[str]) -> bool:
+    alias = _ALIASES.get(term)
+    return term in bag or (alias is not None and set(tokenize(alias)) <= bag)
+
+
+def _multiword_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words after the first word of the question."""
+    body = question.split(" ", 1)[1] if " " in question else ""
+    runs = re.findall(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+|the\s+)?[A-Z][\w'’-]*)+", body)
+    return [r for r in runs if not set(r.lower().split()) <= _QUESTION_WORDS]
+
+
+_NOT_GIVEN = re.compile(r"^(?:n/?a|–|-|—|not available|no data|\.\.\.)$", re.IGNORECASE)
+
+
+def missing_cell(question: str, row: str) -> bool:
+    """Does the table row's cell that the question asks about hold no value (n/a)?"""
+    if " | " not in row:
+        return False
+    terms = set(tokenize(question))
+    cells = [c.partition(": ") for c in row.split(" | ")]
+    scored = [(len(terms & set(tokenize(head))), value.strip()) for head, _, value in cells]
+    best = max(score for score, _ in scored)
+    return best > 0 and all(_NOT_GIVEN.match(v) for score, v in scored if score == best)
+
+
+def _empty_cell(
+    question: str, evidence: list[Evidence], sources: list[Source], hits: tuple[Hit, ...]
+) -> dict | None:
+    """A refusal that cites the table row whose cell for the question is empty (n/a)."""
+    if not evidence:
+        return None
+    top = evidence[0]
+    subjects = names(question)
+    if not (subjects <= set(tokenize(top.text)) and missing_cell(question, top.text)):
+        return None
+    source = next(s for s in sources if s.hit is hits[top.hit])
+    text = f"{NOT_COVERED} The table in [{source.n}] gives no figure for it."
+    return {
+        "text": text,
+        "citations": _citations(sources, [source.n]),
+        "numbers": (),
+        "refused": True,
+        "fallback": "empty table cell",
+    }
 
 
 class Answerer:
@@ -220,26 +293,38 @@ class Answerer:
         retrieval = self.retriever.retrieve(standalone, self.top_k, filters)
         timings = {"retrieval_s": time.perf_counter() - t0}
         generator = self._generator_factory()
-        base = {"question": question, "standalone_question": standalone,
-                "backend": generator.backend, "model": generator.model}  # fmt: skip
-        hits = retrieval.hits
-        if (
-            not hits
-            or retrieval.best_dense < self.relevance_floor
-            or uncovered_terms(standalone, hits, self.retriever.knows)
-        ):
+        base = {
+            "question": question,
+            "standalone_question": standalone,
+            "hits": retrieval.hits,
+            "backend": generator.backend,
+            "model": generator.model,
+        }
+        if not self._in_scope(standalone, retrieval):
             yield NOT_COVERED
-            yield Answer(text=NOT_COVERED, citations=(), numbers=(), refused=True, hits=hits,
-                         timings=_round(timings, t0), **base)  # fmt: skip
+            yield Answer(
+                text=NOT_COVERED,
+                citations=(),
+                numbers=(),
+                refused=True,
+                timings=_round(timings, t0),
+                **base,
+            )
             return
-        evidence = select(standalone, retrieval.query_embedding, hits, self.embedder,
-                          self.evidence_sentences)  # fmt: skip
+        hits = retrieval.hits
+        evidence = select(
+            standalone, retrieval.query_embedding, hits, self.embedder, self.evidence_sentences
+        )
         sources = build_sources(evidence, hits)
-        messages = build_messages(standalone, sources)
+        empty = _empty_cell(standalone, evidence, sources, hits)
+        if empty is not None:
+            yield empty["text"]
+            yield Answer(**empty, timings=_round(timings, t0), **base)
+            return
         include_time = wanted_kind(standalone) == "time"
         checker = CheckedStream(lambda q: check_quantity(q, sources, []).verified, include_time)
         t1 = time.perf_counter()
-        for piece in generator.stream(messages, self.max_tokens):
+        for piece in generator.stream(build_messages(standalone, sources), self.max_tokens):
             timings.setdefault("first_token_s", time.perf_counter() - t0)
             released = checker.feed(piece)
             if released:
@@ -249,7 +334,14 @@ class Answerer:
             yield tail
         timings["generation_s"] = time.perf_counter() - t1
         answer = self._finish(checker.text, standalone, sources, evidence, hits, include_time)
-        yield Answer(**answer, hits=hits, timings=_round(timings, t0), **base)
+        yield Answer(**answer, timings=_round(timings, t0), **base)
+
+    def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
+        return (
+            bool(retrieval.hits)
+            and retrieval.best_dense >= self.relevance_floor
+            and not uncovered_terms(question, retrieval.hits, self.retriever.knows)
+        )
 
     def _finish(
         self,
@@ -262,26 +354,40 @@ class Answerer:
     ) -> dict:
         valid = {s.n for s in sources}
         text = drop_invalid_citations(draft.strip(), valid)
+        kind = wanted_kind(question)
         if _REFUSAL.search(text) and not numbers.checkable(text, include_time):
-            return {"text": NOT_COVERED, "citations": (), "numbers": (), "refused": True,
-                    "draft": draft}  # fmt: skip
+            best = _best(evidence, kind)
+            if best is None or best.overlap < STRONG_OVERLAP:
+                return {
+                    "text": NOT_COVERED,
+                    "citations": (),
+                    "numbers": (),
+                    "refused": True,
+                    "draft": draft,
+                }
+            return self._fallback(
+                draft,
+                sources,
+                evidence,
+                hits,
+                kind,
+                "refused although a source answers",
+                include_time,
+            )
         cited = cited_numbers(text, valid)
         checks = [check_quantity(q, sources, cited) for q in numbers.checkable(text, include_time)]
-        kind = wanted_kind(question)
-        reason = ""
-        if any(not c.verified for c in checks):
-            reason = "unverified figure"
-        elif kind != "none" and not has_kind(text, kind) and _best(evidence, kind):
-            reason = "no figure of the kind asked for"
-        elif not text:
-            reason = "empty answer"
+        reason = review(text, checks, question, kind, evidence)
         if reason:
             return self._fallback(draft, sources, evidence, hits, kind, reason, include_time)
         used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
         if used and not cited:
             text = f"{text.rstrip()} " + "".join(f"[{n}]" for n in used)
-        return {"text": text, "citations": _citations(sources, used), "numbers": tuple(checks),
-                "draft": draft}  # fmt: skip
+        return {
+            "text": text,
+            "citations": _citations(sources, used),
+            "numbers": tuple(checks),
+            "draft": draft,
+        }
 
     def _fallback(
         self,
@@ -295,16 +401,62 @@ class Answerer:
     ) -> dict:
         best = _best(evidence, kind) or (evidence[0] if evidence else None)
         if best is None:
-            return {"text": NOT_COVERED, "citations": (), "numbers": (), "refused": True,
-                    "fallback": reason, "draft": draft}  # fmt: skip
+            return {
+                "text": NOT_COVERED,
+                "citations": (),
+                "numbers": (),
+                "refused": True,
+                "fallback": reason,
+                "draft": draft,
+            }
         source = next(s for s in sources if s.hit is hits[best.hit])
         text = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
         checks = tuple(
             check_quantity(q, sources, [source.n])
             for q in numbers.checkable(best.text, include_time)
         )
-        return {"text": text, "citations": _citations(sources, [source.n]), "numbers": checks,
-                "fallback": reason, "draft": draft}  # fmt: skip
+        return {
+            "text": text,
+            "citations": _citations(sources, [source.n]),
+            "numbers": checks,
+            "fallback": reason,
+            "draft": draft,
+        }
+
+
+def review(
+    text: str, checks: list[NumberCheck], question: str, kind: str, evidence: list[Evidence]
+) -> str:
+    """Why the model's wording cannot be shown as it is, or "" when it can.
+
+    Verified is necessary but not enough: a figure copied from a less relevant sentence, from
+    the row of another country, or from the wrong clause of the right sentence is verified and
+    still wrong. So when the question asks for a figure, the reply must state one of the kind
+    asked for, taken from the best evidence sentences that hold such a figure, from a sentence
+    about the question's subjects, and be the figure of that sentence that fits the question.
+    """
+    if not text:
+        return "empty answer"
+    if any(not c.verified for c in checks):
+        return "unverified figure"
+    focus = [e for e in evidence if kind != "none" and has_kind(e.text, kind)][:FOCUS]
+    if not focus:
+        return ""
+    if not has_kind(text, kind):
+        return "no figure of the kind asked for"
+    subjects = names(question)
+    about = {id(e): set(tokenize(f"{e.title} {e.with_heading()}")) for e in focus}
+    covered = set().union(*about.values()) & subjects
+    for check in checks:
+        home = [e for e in focus if numbers.find_in(check.quantity, e.text) is not None]
+        if not home:
+            return "figure not from the best evidence"
+        if not any(covered <= about[id(e)] for e in home):
+            return "figure from a sentence about another subject"
+        asked = [q for e in home for q in figures_asked_for(question, e.text, kind)]
+        if asked and not any(numbers.same_quantity(check.quantity, q) for q in asked):
+            return "another figure in the sentence fits the question better"
+    return ""
 
 
 def _best(evidence: list[Evidence], kind: str) -> Evidence | None:

@@ -16,15 +16,36 @@ import re
 from dataclasses import dataclass, field
 
 _SHORT_FOLLOW = re.compile(
-    r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+(?P<rest>.+?)\s*\??\s*$",
+    r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+"
+    r"(?P<rest>.+?)\s*\??\s*$",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|there|same)\b", re.I)
 _LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NAME = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w.-]*)(?:\s+(?:of\s+)?[A-Z][\w.-]*)*")
-_NOT_NAMES = frozenset({"What", "How", "Which", "When", "Who", "Did", "Does", "Do", "Is", "Are",
-                        "Was", "Were", "According", "In", "By", "AI", "And", "The"})  # fmt: skip
+_NOT_NAMES = frozenset(
+    {
+        "What",
+        "How",
+        "Which",
+        "When",
+        "Who",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "According",
+        "In",
+        "By",
+        "AI",
+        "And",
+        "The",
+    }
+)
 
 
 @dataclass

@@ -174,7 +174,7 @@ def answer_dict(a: Answer) -> dict:
                 "page": c.chunk.page,
                 "text": c.chunk.text,
                 "snippet": c.snippet,
-            }  # fmt: skip
+            }
             for c in a.citations
         ],
         "numbers": [
@@ -185,7 +185,7 @@ def answer_dict(a: Answer) -> dict:
                 "verified": n.verified,
                 "citation": n.citation,
                 "evidence": n.evidence,
-            }  # fmt: skip
+            }
             for n in a.numbers
         ],
         "refused": a.refused,
@@ -227,8 +227,10 @@ def cmd_sources(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-
     for d in docs:
         pages = f"{d.pages} pages, " if d.pages else ""
         year = f", {d.year}" if d.year else ""
-        print(f"{d.source}: {d.title} ({d.publisher or 'publisher unknown'}{year}); "
-              f"{pages}{d.chunks} chunks; added {d.added}")  # fmt: skip
+        print(
+            f"{d.source}: {d.title} ({d.publisher or 'publisher unknown'}{year}); "
+            f"{pages}{d.chunks} chunks; added {d.added}"
+        )
     print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
     return 0
 

@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, *toml)
 
     def index_name(self) -> str:
-        """Collection name bound to how vectors were made, so differently built vectors never mix."""
+        """Collection name bound to how vectors were made, so differing vectors never mix."""
         key = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap}|{PARSER_VERSION}"
         return "chunks-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 

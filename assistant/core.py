@@ -56,8 +56,15 @@ class Assistant:
     @cached_property
     def answerer(self) -> Answerer:
         s = self.settings
-        return Answerer(self.retriever, self.embedder, self.generator, s.top_k,
-                        s.evidence_sentences, s.relevance_floor, s.max_tokens)  # fmt: skip
+        return Answerer(
+            self.retriever,
+            self.embedder,
+            self.generator,
+            s.top_k,
+            s.evidence_sentences,
+            s.relevance_floor,
+            s.max_tokens,
+        )
 
     def generator(self) -> Generator:
         if self._generator is None:

@@ -9,6 +9,7 @@ quantity the question asks for.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re
 _LEANS_BACK = re.compile(
     r"(?:It|Its|This|That|These|Those|They|Their|Such|Both|Of these|Of this)\b"
 )
+_NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
+_HEADING = re.compile(r"^(?!.*[.!?]$)(?!.*\|).{3,60}$")  # a short line without a final stop
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
 
 
@@ -31,32 +34,44 @@ class Evidence:
     hit: int  # index into the hits
     text: str
     score: float
+    overlap: float = 0.0  # share of the question's terms the sentence contains
+    heading: str = ""  # the heading the sentence sits under in its chunk, if any
+    title: str = ""  # the title of its document
+
+    def with_heading(self) -> str:
+        return f"{self.heading}: {self.text}" if self.heading else self.text
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences and table rows; abbreviations such as "U.S." do not end a sentence, and a
-    sentence that leans on the one before ("It reached ...") stays joined to it."""
-    out: list[str] = []
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """(heading, sentence) pairs: sentences and table rows with the heading they sit under.
+
+    Abbreviations such as "U.S." do not end a sentence, and a sentence that leans on the one
+    before ("It reached ...") stays joined to it.
+    """
+    out: list[tuple[str, str]] = []
+    heading = ""
     for block in re.split(r"\n+", text):
-        guarded = _PROTECT.sub(lambda m: m.group(0).replace(".", "\x00"), block.strip())
+        block = block.strip()
+        if _HEADING.match(block):
+            heading = block
+            continue
+        guarded = _PROTECT.sub(lambda m: m.group(0).replace(".", "\x00"), block)
         start = len(out)
         for sentence in _SENTENCE_END.split(guarded):
             sentence = sentence.replace("\x00", ".").strip()
             if not sentence:
                 continue
             if len(out) > start and _LEANS_BACK.match(sentence):
-                out[-1] = f"{out[-1]} {sentence}"
+                out[-1] = (heading, f"{out[-1][1]} {sentence}")
             else:
-                out.append(sentence)
+                out.append((heading, sentence))
     return out
 
 
 def wanted_kind(question: str) -> str:
     """The kind of quantity a question asks for: percent, multiplier, time, any or none."""
     q = question.lower()
-    if re.search(r"\b(when|what year|which year|what date|by what date|deadline)\b", q):
-        return "time"
-    if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of)\b", q):
+    if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
     if re.search(r"\b(share|percent|percentage|proportion|what fraction|%|rate of)\b", q):
         return "percent"
@@ -66,7 +81,44 @@ def wanted_kind(question: str) -> str:
         q,
     ):
         return "any"
+    if re.search(r"^when\b|\b(what year|which year|what date|by when|deadline)\b", q):
+        return "time"
     return "none"
+
+
+def _figures(text: str, kind: str) -> list[numbers.Quantity]:
+    found = numbers.checkable(text, include_time=kind == "time")
+    if kind in ("percent", "multiplier"):
+        return [q for q in found if q.kind == kind]
+    return found
+
+
+def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
+    """Of several figures in one sentence, those whose own words match the question best.
+
+    Each figure owns the words between it and its neighbours, within its sentence and at most
+    60 characters either side; a year named in the question counts three times. Empty when
+    the sentence has fewer than two figures or none stands out.
+    """
+    figures = _figures(sentence, kind)
+    if len(figures) < 2:
+        return []
+    terms = set(tokenize(question))
+    scores = []
+    for i, q in enumerate(figures):
+        left = max(figures[i - 1].end if i else 0, q.start - 60, sentence.rfind(". ", 0, q.start))
+        stop = sentence.find(". ", q.end)
+        right = min(
+            figures[i + 1].start if i + 1 < len(figures) else len(sentence),
+            q.end + 60,
+            stop if stop >= 0 else len(sentence),
+        )
+        words = set(tokenize(sentence[left : q.start] + " " + sentence[q.end : right]))
+        scores.append(sum(3 if w.isdigit() and len(w) == 4 else 1 for w in terms & words))
+    best = max(scores)
+    if best == min(scores):
+        return []
+    return [q for q, score in zip(figures, scores, strict=True) if score == best]
 
 
 def has_kind(text: str, kind: str) -> bool:
@@ -85,22 +137,45 @@ def select(
 ) -> list[Evidence]:
     """The `n` best sentences, best first."""
     candidates = [
-        (i, s) for i, h in enumerate(hits) for s in split_sentences(h.chunk.text) if len(s) > 15
+        (i, head, s)
+        for i, h in enumerate(hits)
+        for head, s in split_sentences(h.chunk.text)
+        if len(s) > 15
     ]
     if not candidates:
         return []
-    vectors = embedder.embed([s for _, s in candidates])
+    vectors = embedder.embed([f"{head}: {s}" if head else s for _, head, s in candidates])
     dense = vectors @ q_emb
-    terms = set(tokenize(question))
+    bags = [set(tokenize(f"{head} {s}")) for _, head, s in candidates]
+    weights = _term_weights(set(tokenize(question)), bags, names(question))
+    total = sum(weights.values()) or 1.0
     kind = wanted_kind(question)
     scored = []
-    for (i, sentence), sim in zip(candidates, dense, strict=True):
-        overlap = len(terms & set(tokenize(sentence))) / max(len(terms), 1)
+    for (i, head, sentence), sim, bag in zip(candidates, dense, bags, strict=True):
+        overlap = sum(w for t, w in weights.items() if t in bag) / total
         bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
         rank_prior = 0.02 * (len(hits) - i)
-        scored.append(Evidence(i, sentence, float(sim) + 0.5 * overlap + bonus + rank_prior))
+        score = float(sim) + 0.5 * overlap + bonus + rank_prior
+        scored.append(Evidence(i, sentence, score, overlap, head, hits[i].chunk.title))
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]
+
+
+def _term_weights(terms: set[str], bags: list[set[str]], subjects: set[str]) -> dict[str, float]:
+    """Inverse frequency of each question term among the candidate sentences: a term that
+    every sentence shares ("AI") tells less than one that few do ("prohibited"). The question's
+    subjects (capitalised names) count double."""
+    n = len(bags)
+    return {
+        t: math.log(1 + n / (1 + sum(t in bag for bag in bags))) * (2 if t in subjects else 1)
+        for t in terms
+    }
+
+
+def names(question: str) -> set[str]:
+    """Terms of the capitalised words in a question (after its first word): its subjects."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", question)[1:]
+    return {t for w in words if w[0].isupper() for t in tokenize(w) if t not in _NOT_NAMES}
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:

@@ -19,9 +19,12 @@ import numpy as np
 
 from assistant.types import Chunk, Filters
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’][a-z]+)?|%|€|\$")
+TOKENIZER_VERSION = "2"  # part of the cache key: a saved index is only valid for its tokenizer
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in", "into", "is", "it", "its", "many", "much", "of", "on", "or", "that", "the", "their", "there", "these", "this", "to", "was", "were", "what", "when", "which", "who", "will", "with", "than", "then", "so", "such", "not", "no"]
+    "a an and are as at be by did do does for from had has have how in into is it its many "
+    "much of on or that the their there these this to was were what when which who will with "
+    "than then so such not no s".split()
 )
 
 

@@ -27,24 +27,71 @@ import re
 from assistant.types import Quantity
 
 _UNITS_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
 _TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
 _SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
-    "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
 _CURRENCY_CODES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "us dollars": "USD", "us dollar": "USD",
-    "dollars": "USD", "dollar": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR",
-    "£": "GBP", "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "¥": "CNY", "rmb": "CNY",
-    "cny": "CNY", "yuan": "CNY", "renminbi": "CNY",
-}  # fmt: skip
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "us dollars": "USD",
+    "us dollar": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+}
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -234,9 +281,17 @@ def find_in(stated: Quantity, text: str, rel_tol: float = 0.0) -> Quantity | Non
     return None
 
 
-_UNIT_KINDS = {"": "number", "number": "number", "count": "number", "percent": "percent",
-               "%": "percent", "multiplier": "multiplier", "times": "multiplier",
-               "year": "year", "date": "date"}  # fmt: skip
+_UNIT_KINDS = {
+    "": "number",
+    "number": "number",
+    "count": "number",
+    "percent": "percent",
+    "%": "percent",
+    "multiplier": "multiplier",
+    "times": "multiplier",
+    "year": "year",
+    "date": "date",
+}
 
 
 def expected_quantity(value: float, unit: str = "") -> Quantity:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embed import Embedder
-from assistant.lexical import LexicalIndex
+from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
 from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
 
@@ -46,7 +46,7 @@ class HybridRetriever:
         fp = fingerprint(records)
         if fp == self._fingerprint and self._lexical is not None:
             return
-        path = self.cache_dir / f"{self.store.index_name}-{fp}"
+        path = self.cache_dir / f"{self.store.index_name}-{fp}-t{TOKENIZER_VERSION}"
         if (path / "meta.json").is_file():
             self._lexical = LexicalIndex.load(path)
         else:
@@ -83,7 +83,8 @@ class HybridRetriever:
             self.refresh()
         assert self._lexical is not None
         emb = self.embedder.embed([query])[0]
-        dense = [(c, s) for c, s in self.store.query(emb, self.candidates, filters) if self.visible(c)]
+        found = self.store.query(emb, self.candidates, filters)
+        dense = [(c, s) for c, s in found if self.visible(c)]
         lexical = self._lexical.search(query, self.candidates, filters, set(self._records))
         hits = self._fuse(dense, lexical, top_k)
         best = max((s for _, s in dense), default=0.0)

@@ -115,9 +115,8 @@ class Store:
         got = self.docs.get(include=["metadatas"])
         out = []
         for meta in got["metadatas"] or []:
-            if meta.get("pending_hash") and not include_pending:
-                if not meta.get("content_hash"):
-                    continue  # a new document still being written
+            if meta.get("pending_hash") and not meta.get("content_hash") and not include_pending:
+                continue  # a new document still being written
             out.append(_record_from(meta))
         return sorted(out, key=lambda r: r.source)
 
@@ -141,8 +140,10 @@ class Store:
         if old is not None:
             self._put_record(old, pending_hash=record.content_hash)
         else:
-            self._put_record(record.__class__(**{**record.__dict__, "content_hash": ""}),
-                             pending_hash=record.content_hash)  # fmt: skip
+            self._put_record(
+                record.__class__(**{**record.__dict__, "content_hash": ""}),
+                pending_hash=record.content_hash,
+            )
         for start in range(0, len(chunks), MAX_BATCH):
             batch = chunks[start : start + MAX_BATCH]
             self.chunks.add(
@@ -212,8 +213,10 @@ class Store:
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        return [chunk_from(i, d, m) for i, d, m in zip(got["ids"], got["documents"],
-                                                        got["metadatas"], strict=True)]  # fmt: skip
+        return [
+            chunk_from(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
 
 def _record_from(meta: dict) -> DocumentRecord:

@@ -20,9 +20,18 @@ from eval.dataset import Case
 from eval.metrics import CaseScore, score, summarise
 
 THRESHOLDS = Path(__file__).with_name("thresholds.toml")
-CONFIG_KEYS = ("backend", "model", "top_k", "candidates", "evidence_sentences",
-               "relevance_floor", "chunk_tokens", "chunk_overlap", "embedding_model",
-               "chroma_url")  # fmt: skip
+CONFIG_KEYS = (
+    "backend",
+    "model",
+    "top_k",
+    "candidates",
+    "evidence_sentences",
+    "relevance_floor",
+    "chunk_tokens",
+    "chunk_overlap",
+    "embedding_model",
+    "chroma_url",
+)
 
 
 def eval_settings(settings: Settings, corpus: Path) -> Settings:

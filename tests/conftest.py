@@ -33,8 +33,11 @@ def corpus_assistant(tmp_path_factory: pytest.TempPathFactory):
     from assistant.core import Assistant
 
     data = tmp_path_factory.mktemp("corpus-store")
-    settings = Settings(data_dir=data, backend="llamacpp", chroma_url=os.environ.get(
-        "ASSISTANT_TEST_CHROMA_URL") or None)  # fmt: skip
+    settings = Settings(
+        data_dir=data,
+        backend="llamacpp",
+        chroma_url=os.environ.get("ASSISTANT_TEST_CHROMA_URL") or None,
+    )
     assistant = Assistant(settings)
     report = assistant.ingest([CORPUS])
     assert not report.failed, report.failed

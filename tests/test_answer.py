@@ -35,8 +35,15 @@ class Scripted(Generator):
 def ask(corpus_assistant, reply: str, question: str = QUESTION) -> tuple[str, Answer, Scripted]:
     gen = Scripted(reply)
     s = corpus_assistant.settings
-    answerer = Answerer(corpus_assistant.retriever, corpus_assistant.embedder, lambda: gen,
-                        s.top_k, s.evidence_sentences, s.relevance_floor, s.max_tokens)  # fmt: skip
+    answerer = Answerer(
+        corpus_assistant.retriever,
+        corpus_assistant.embedder,
+        lambda: gen,
+        s.top_k,
+        s.evidence_sentences,
+        s.relevance_floor,
+        s.max_tokens,
+    )
     shown, final = "", None
     for item in answerer.stream(question, question):
         if isinstance(item, Answer):

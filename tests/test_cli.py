@@ -17,8 +17,13 @@ from tests.conftest import CORPUS
 
 def run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -34,8 +39,15 @@ def test_errors_are_one_line_messages_not_tracebacks(tmp_path: Path) -> None:
     result = run_cli("ask", "How many patents?", data=tmp_path / "empty")
     assert result.returncode == 2
     assert "nothing is indexed yet" in result.stderr and "Traceback" not in result.stderr
-    down = run_cli("--backend", "ollama", "--ollama-url", "http://127.0.0.1:9", "ask", "x",
-                   data=tmp_path / "empty")  # fmt: skip
+    down = run_cli(
+        "--backend",
+        "ollama",
+        "--ollama-url",
+        "http://127.0.0.1:9",
+        "ask",
+        "x",
+        data=tmp_path / "empty",
+    )
     assert down.returncode == 2 and "Traceback" not in down.stderr
     server = run_cli("--chroma-url", "http://127.0.0.1:9", "sources", data=tmp_path / "empty")
     assert server.returncode == 2 and "cannot reach the Chroma server" in server.stderr
@@ -74,8 +86,17 @@ def test_ask_json_gives_a_verified_cited_figure(folder: Path, capsys) -> None:
 def test_ask_streams_then_lists_sources_and_checks(folder: Path, capsys) -> None:
     main(["ingest", str(folder), "--json"])
     capsys.readouterr()
-    assert main(["--backend", "llamacpp", "ask", "How many valid AI invention patents did "
-                 "China hold at the end of 2023?"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--backend",
+                "llamacpp",
+                "ask",
+                "How many valid AI invention patents did China hold at the end of 2023?",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "378,000" in out
     assert "Sources:" in out and "china-internet-development-report-2024.md" in out

@@ -16,9 +16,13 @@ from tests.conftest import CORPUS, shared_reports
 def library(tmp_path: Path) -> Path:
     folder = tmp_path / "library"
     folder.mkdir()
-    for name in ("itu-facts-and-figures-2023.md", "gdpr-regulation-2016-679.html",
-                 "eu-ai-act-2024.pdf", "eu-digital-decade-2030-targets.docx",
-                 "ai-index-report-2023.txt"):  # fmt: skip
+    for name in (
+        "itu-facts-and-figures-2023.md",
+        "gdpr-regulation-2016-679.html",
+        "eu-ai-act-2024.pdf",
+        "eu-digital-decade-2030-targets.docx",
+        "ai-index-report-2023.txt",
+    ):
         shutil.copy(CORPUS / name, folder / name)
     return folder
 

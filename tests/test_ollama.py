@@ -12,6 +12,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -24,7 +25,7 @@ REPLY = ["China held ", "378,000 valid AI ", "invention patents at the end of 20
 
 
 class OllamaReplay(BaseHTTPRequestHandler):
-    requests: list[dict] = []
+    requests: ClassVar[list[dict]] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -40,11 +41,29 @@ class OllamaReplay(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path != "/api/tags":
             return self._json(404, {"error": "not found"})
-        details = {"format": "gguf", "family": "qwen2", "parameter_size": "494.03M",
-                   "quantization_level": "Q4_K_M", "parent_model": "", "families": ["qwen2"]}  # fmt: skip
-        self._json(200, {"models": [{"name": MODEL, "model": MODEL, "size": 397821319,
-                                     "modified_at": "2026-11-20T10:00:00.000000000Z",
-                                     "digest": "a" * 64, "details": details}]})  # fmt: skip
+        details = {
+            "format": "gguf",
+            "family": "qwen2",
+            "parameter_size": "494.03M",
+            "quantization_level": "Q4_K_M",
+            "parent_model": "",
+            "families": ["qwen2"],
+        }
+        self._json(
+            200,
+            {
+                "models": [
+                    {
+                        "name": MODEL,
+                        "model": MODEL,
+                        "size": 397821319,
+                        "modified_at": "2026-11-20T10:00:00.000000000Z",
+                        "digest": "a" * 64,
+                        "details": details,
+                    }
+                ]
+            },
+        )
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -52,7 +71,9 @@ class OllamaReplay(BaseHTTPRequestHandler):
         if self.path != "/api/chat":
             return self._json(404, {"error": "not found"})
         if body["model"] != MODEL:
-            return self._json(404, {"error": f'model "{body["model"]}" not found, try pulling it first'})
+            return self._json(
+                404, {"error": f'model "{body["model"]}" not found, try pulling it first'}
+            )
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson")
         self.send_header("Transfer-Encoding", "chunked")
@@ -65,13 +86,25 @@ class OllamaReplay(BaseHTTPRequestHandler):
     def _lines(self, model: str) -> Iterator[dict]:
         stamp = "2026-11-26T12:00:00.000000000Z"
         for piece in REPLY:
-            yield {"model": model, "created_at": stamp,
-                   "message": {"role": "assistant", "content": piece}, "done": False}  # fmt: skip
-        yield {"model": model, "created_at": stamp, "message": {"role": "assistant", "content": ""},
-               "done": True, "done_reason": "stop", "total_duration": 912000000,
-               "load_duration": 21000000, "prompt_eval_count": 211,
-               "prompt_eval_duration": 640000000, "eval_count": 19,
-               "eval_duration": 250000000}  # fmt: skip
+            yield {
+                "model": model,
+                "created_at": stamp,
+                "message": {"role": "assistant", "content": piece},
+                "done": False,
+            }
+        yield {
+            "model": model,
+            "created_at": stamp,
+            "message": {"role": "assistant", "content": ""},
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 912000000,
+            "load_duration": 21000000,
+            "prompt_eval_count": 211,
+            "prompt_eval_duration": 640000000,
+            "eval_count": 19,
+            "eval_duration": 250000000,
+        }
 
 
 @pytest.fixture
@@ -112,7 +145,7 @@ def test_whole_answer_through_ollama_is_checked(ollama_url: str, corpus_assistan
 
 
 def test_missing_model_names_the_pull_command(ollama_url: str) -> None:
-    with pytest.raises(BackendUnavailableError, match="ollama pull llama3.2"):
+    with pytest.raises(BackendUnavailableError, match=r"ollama pull llama3\.2"):
         select_backend(Settings(backend="ollama", ollama_url=ollama_url, model="llama3.2"))
 
 

@@ -184,8 +184,9 @@ def _read_html(path: Path, data: bytes) -> Parsed:
             parts.append(_clean(element.get_text(" ")))
     if not parts:
         parts = [_clean(body.get_text(" "))]
-    return Parsed(pages=[Page(None, "\n\n".join(p for p in parts if p))], title=title,
-                  publisher=publisher)  # fmt: skip
+    return Parsed(
+        pages=[Page(None, "\n\n".join(p for p in parts if p))], title=title, publisher=publisher
+    )
 
 
 def _html_rows(table: object) -> list[list[str]]:
@@ -266,8 +267,11 @@ def _read_docx(path: Path, data: bytes) -> Parsed:
     for table in doc.tables:
         parts.extend(rows_to_lines([[c.text for c in row.cells] for row in table.rows]))
     title = doc.core_properties.title or ""
-    return Parsed(pages=[Page(None, "\n\n".join(parts))], title=title,
-                  publisher=doc.core_properties.author or "")  # fmt: skip
+    return Parsed(
+        pages=[Page(None, "\n\n".join(parts))],
+        title=title,
+        publisher=doc.core_properties.author or "",
+    )
 
 
 _READERS: dict[str, Callable[[Path, bytes], Parsed]] = {

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up on a fresh machine, index the bundled corpus and answer a sample question, all offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+. .venv/bin/activate
+assistant ingest corpus
+assistant ask "How many valid AI invention patents did China hold at the end of 2023?"
