@@ -132,11 +132,18 @@ def _context(text: str, match: Quantity, width: int = 80) -> str:
 
 
 class CheckedStream:
-    """Release streamed text only up to the next figure that is not yet verified."""
+    """Release streamed text only up to the next figure that has not passed its check.
 
-    def __init__(self, verify: Callable[[Quantity], bool], include_time: bool) -> None:
+    With `hold` set (the question asks for a figure), nothing is released before the first
+    figure has passed: a reply that never states one will be replaced, so none of it is shown.
+    """
+
+    def __init__(
+        self, verify: Callable[[Quantity], bool], include_time: bool, hold: bool = False
+    ) -> None:
         self.verify = verify
         self.include_time = include_time
+        self.hold = hold
         self.text = ""
         self.released = 0
         self.blocked = False
@@ -160,6 +167,8 @@ class CheckedStream:
                     limit = min(limit, q.start)
                     break
                 self._verified.add((q.start, q.text))
+        if self.hold and not self._verified:
+            return ""
         return self._release(limit)
 
     def _stable_end(self) -> int:
@@ -321,8 +330,16 @@ class Answerer:
             yield empty["text"]
             yield Answer(**empty, timings=_round(timings, t0), **base)
             return
-        include_time = wanted_kind(standalone) == "time"
-        checker = CheckedStream(lambda q: check_quantity(q, sources, []).verified, include_time)
+        kind = wanted_kind(standalone)
+        focus = focus_of(evidence, kind)
+
+        def passes(q: Quantity) -> bool:
+            if not check_quantity(q, sources, []).verified:
+                return False
+            return not focus or not review_figure(q, standalone, kind, focus)
+
+        include_time = kind == "time"
+        checker = CheckedStream(passes, include_time, hold=bool(focus))
         t1 = time.perf_counter()
         for piece in generator.stream(build_messages(standalone, sources), self.max_tokens):
             timings.setdefault("first_token_s", time.perf_counter() - t0)
@@ -439,24 +456,36 @@ def review(
         return "empty answer"
     if any(not c.verified for c in checks):
         return "unverified figure"
-    focus = [e for e in evidence if kind != "none" and has_kind(e.text, kind)][:FOCUS]
+    focus = focus_of(evidence, kind)
     if not focus:
         return ""
     if not has_kind(text, kind):
         return "no figure of the kind asked for"
-    subjects = names(question)
-    about = {id(e): set(tokenize(f"{e.title} {e.with_heading()}")) for e in focus}
-    covered = set().union(*about.values()) & subjects
     for check in checks:
-        home = [e for e in focus if numbers.find_in(check.quantity, e.text) is not None]
-        if not home:
-            return "figure not from the best evidence"
-        if not any(covered <= about[id(e)] for e in home):
-            return "figure from a sentence about another subject"
-        asked = [q for e in home for q in figures_asked_for(question, e.text, kind)]
-        if asked and not any(numbers.same_quantity(check.quantity, q) for q in asked):
-            return "another figure in the sentence fits the question better"
+        reason = review_figure(check.quantity, question, kind, focus)
+        if reason:
+            return reason
     return ""
+
+
+def review_figure(q: Quantity, question: str, kind: str, focus: list[Evidence]) -> str:
+    """Why figure `q` is not the answer the focus sentences give, or "" when it may be."""
+    home = [e for e in focus if numbers.find_in(q, e.text) is not None]
+    if not home:
+        return "figure not from the best evidence"
+    about = {id(e): set(tokenize(f"{e.title} {e.with_heading()}")) for e in focus}
+    covered = set().union(*about.values()) & names(question)
+    if not any(covered <= about[id(e)] for e in home):
+        return "figure from a sentence about another subject"
+    asked = [a for e in home for a in figures_asked_for(question, e.text, kind)]
+    if asked and not any(numbers.same_quantity(q, a) for a in asked):
+        return "another figure in the sentence fits the question better"
+    return ""
+
+
+def focus_of(evidence: list[Evidence], kind: str) -> list[Evidence]:
+    """The best evidence sentences that hold a figure of the kind asked for."""
+    return [e for e in evidence if kind != "none" and has_kind(e.text, kind)][:FOCUS]
 
 
 def _best(evidence: list[Evidence], kind: str) -> Evidence | None:

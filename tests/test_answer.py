@@ -86,8 +86,21 @@ def test_answer_without_the_figure_asked_for_quotes_the_evidence(corpus_assistan
 
 
 def test_model_refusal_becomes_the_not_covered_answer(corpus_assistant) -> None:
-    _, answer, _ = ask(corpus_assistant, "The sources do not mention this.")
+    question = "Why do digital twins matter to factory engineers?"
+    _, answer, _ = ask(corpus_assistant, "The sources do not mention this.", question)
     assert answer.refused and answer.text == NOT_COVERED and not answer.citations
+
+
+def test_refusal_is_overridden_when_a_source_states_the_figure(corpus_assistant) -> None:
+    shown, answer, _ = ask(corpus_assistant, "The sources do not mention this.")
+    assert not answer.refused and answer.fallback == "refused although a source answers"
+    assert "378,000" in answer.text and shown == ""  # nothing of the refusal was streamed
+
+
+def test_wrong_figure_of_the_right_sentence_is_not_streamed(corpus_assistant) -> None:
+    shown, answer, _ = ask(corpus_assistant, "China's patents grew by 40 percent [1].")
+    assert "40 percent" not in shown
+    assert answer.fallback and "378,000" in answer.text
 
 
 @pytest.mark.parametrize(
