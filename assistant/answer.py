@@ -98,6 +98,14 @@ def build_messages(question: str, sources: list[Source]) -> list[Message]:
 # --- checking ---------------------------------------------------------------------------------
 
 
+def _citations_last(text: str) -> str:
+    """ "[1] China held …" reads better as "China held … [1]"."""
+    lead = re.match(r"^((?:\[\d+(?:,\s*\d+)*\]\s*)+)([^\s\[].*)$", text, re.DOTALL)
+    if not lead:
+        return text
+    return f"{lead.group(2).rstrip()} {lead.group(1).strip()}"
+
+
 def cited_numbers(text: str, valid: set[int]) -> list[int]:
     found: list[int] = []
     for m in _CITE.finditer(text):
@@ -370,7 +378,7 @@ class Answerer:
         include_time: bool,
     ) -> dict:
         valid = {s.n for s in sources}
-        text = drop_invalid_citations(draft.strip(), valid)
+        text = _citations_last(drop_invalid_citations(draft.strip(), valid))
         kind = wanted_kind(question)
         if _REFUSAL.search(text) and not numbers.checkable(text, include_time):
             best = _best(evidence, kind)

@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     cfg = sub.add_parser("config", help="print the effective settings")
     cfg.add_argument("--json", action="store_true")
 
+    srv = sub.add_parser("serve", help="the web UI (http://127.0.0.1:7860 by default)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    srv.add_argument("--port", type=int, default=7860)
+    srv.add_argument("--auth", help="require a login, as user:password (ASSISTANT_UI_AUTH)")
+    srv.add_argument("--max-upload-mb", type=int, help="largest upload accepted")
+
     from eval.cli import add_eval_parser
 
     add_eval_parser(sub)
@@ -255,6 +261,22 @@ def cmd_config(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-u
     return 0
 
 
+def cmd_serve(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from ui.app import create_app, launch
+
+    credentials = args.auth or assistant.settings.ui_auth
+    auth = None
+    if credentials:
+        user, sep, password = credentials.partition(":")
+        if not (sep and user and password):
+            raise AssistantError("--auth must be user:password")
+        auth = (user, password)
+    limit = args.max_upload_mb or assistant.settings.max_upload_mb
+    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
+    launch(create_app(assistant, limit), assistant, args.host, args.port, auth, limit)
+    return 0
+
+
 COMMANDS: dict[str, Callable] = {
     "ingest": cmd_ingest,
     "ask": cmd_ask,
@@ -262,6 +284,7 @@ COMMANDS: dict[str, Callable] = {
     "sources": cmd_sources,
     "remove": cmd_remove,
     "config": cmd_config,
+    "serve": cmd_serve,
 }
 
 

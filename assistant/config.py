@@ -103,6 +103,10 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 2,
         description="CPU threads for embedded generation.",
     )
+    ui_auth: str = Field(
+        default="", description="Web UI login as user:password; empty for no login."
+    )
+    max_upload_mb: int = Field(default=50, description="Largest file the web UI accepts, in MB.")
     model_dir: Path = Field(
         default_factory=_default_model_dir,
         description="Where GGUF files assembled from PyPI packages are kept.",

@@ -2,6 +2,7 @@
 # Install, lint, run the test suite, then the bundled answer-accuracy eval against its goals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-system.sh
 bash scripts/install.sh
 . .venv/bin/activate
 ruff check .

@@ -1,0 +1,146 @@
+"""The web UI: handlers called directly, then the real page in headless Chromium.
+
+The browser test starts `assistant serve` as a user would (its own data directory, the embedded
+model), uploads files through the page, asks a question and a follow-up, opens a citation, and
+checks that a report containing <script> cannot run code in the page. It saves a screenshot to
+docs/screenshot.png, the one the README shows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.core import Assistant
+from assistant.types import Filters
+from tests.conftest import CORPUS, ROOT
+from ui import handlers
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCRIPT_REPORT = (
+    "Regional broadband note\n\n<script>window.__pwned = true</script> The Ministry of Examples "
+    "reported that broadband reached 77 percent of rural homes in 2024.\n"
+)
+
+
+def test_safe_name_stays_in_the_upload_folder() -> None:
+    assert handlers.safe_name("../../etc/passwd") == "passwd"
+    assert handlers.safe_name("..\\..\\boot.ini") == "boot.ini"
+    assert handlers.safe_name("<img onerror=x>.pdf") == "_img onerror_x_.pdf"
+    assert handlers.safe_name("...") == "upload"
+
+
+def test_upload_names_rejected_files_and_indexes_the_rest(tmp_path: Path) -> None:
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", backend="llamacpp"))
+    good = tmp_path / "itu.md"
+    good.write_text((CORPUS / "itu-facts-and-figures-2023.md").read_text())
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 4096)
+    message, rows = handlers.upload(assistant, [str(good), str(bad), str(big)],
+                                    tmp_path / "uploads", max_bytes=2000)  # fmt: skip
+    assert "Indexed 1 new" in message
+    assert "broken.pdf: corrupt" in message and "big.txt: larger than" in message
+    assert [r[1] for r in rows] == ["itu.md"]
+    message, rows = handlers.remove(assistant, "itu.md")
+    assert message == "Removed itu.md." and rows == []
+
+
+def test_respond_streams_then_shows_sources(corpus_assistant) -> None:
+    steps = list(handlers.respond(corpus_assistant, "How many valid AI invention patents did "
+                                  "China hold at the end of 2023?", [], None, Filters()))  # fmt: skip
+    history, conversation, sources, status = steps[-1]
+    assert history[0]["role"] == "user" and "378,000" in history[1]["content"]
+    assert "✓" in history[1]["content"]
+    assert "china-internet-development-report-2024.md" in sources and "<mark>" in sources
+    assert "Answered by" in status and conversation.turns
+
+
+def test_respond_reports_errors_without_a_traceback(tmp_path: Path) -> None:
+    empty = Assistant(Settings(data_dir=tmp_path / "empty", backend="llamacpp"))
+    *_, (history, _, _, status) = handlers.respond(empty, "How many?", [], None, Filters())
+    assert "nothing is indexed yet" in history[-1]["content"] and status.startswith("Error")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "--backend", "llamacpp", "serve", "--port",
+         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
+def test_browser_upload_ask_follow_up_and_citation(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    script_report = tmp_path / "script-report.txt"
+    script_report.write_text(SCRIPT_REPORT)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update"])  # fmt: skip
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server)
+        page.get_by_role("tab", name="Library").click()
+        page.set_input_files("#upload input[type=file]",
+                             [str(CORPUS / "ai-index-report-2024.pdf"), str(script_report)])  # fmt: skip
+        page.click("#index")
+        expect(page.locator("#library-message")).to_contain_text("Indexed 2 new", timeout=120_000)
+
+        page.get_by_role("tab", name="Chat").click()
+        ask(page, "How much private AI investment did the United States attract in 2023?")
+        expect(page.locator("#chat")).to_contain_text("$67.2 billion")
+        expect(page.locator("#sources")).to_contain_text("ai-index-report-2024.pdf, page 2")
+        page.locator("#sources summary").first.click()
+        expect(page.locator("#sources .chunk mark").first).to_be_visible()
+        link = page.locator("#sources a", has_text="open the PDF at this page").first
+        assert link.get_attribute("href").endswith("ai-index-report-2024.pdf#page=2")
+
+        ask(page, "And China?")
+        expect(page.locator("#chat")).to_contain_text("$7.8 billion", timeout=120_000)
+
+        ask(page, "What share of rural homes had broadband in 2024 according to the Ministry?")
+        expect(page.locator("#chat")).to_contain_text("77 percent")
+        expect(page.locator("#sources")).to_contain_text("<script>window.__pwned = true</script>")
+        assert page.evaluate("window.__pwned") is None
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"), full_page=True)
+        browser.close()
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    expect(page.locator("#status")).to_contain_text("Answering", timeout=120_000)
+    expect(page.locator("#status")).to_contain_text("Answered by", timeout=120_000)

@@ -1,0 +1,139 @@
+"""What the web page's events do, as plain functions of plain values.
+
+Kept apart from the layout in app.py so each can be tested without a browser. Every function
+takes the shared Assistant explicitly; per-user state (the conversation) is passed in and out,
+so two browser sessions never share a conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from assistant.chat import Conversation
+from assistant.core import Assistant
+from assistant.errors import AssistantError
+from assistant.types import Answer, Filters
+from ui import render
+
+Message = dict[str, str]
+LIBRARY_COLUMNS = ["title", "file", "publisher", "year", "pages", "chunks", "added"]
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot leave the upload folder or hide itself."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
+    return base[:120] or "upload"
+
+
+def filters_from(sources: list[str] | None, publishers: list[str] | None,
+                 years: list[str] | None) -> Filters:  # fmt: skip
+    return Filters(tuple(sources or ()), tuple(publishers or ()),
+                   tuple(int(y) for y in years or ()))  # fmt: skip
+
+
+def respond(
+    assistant: Assistant,
+    question: str,
+    history: list[Message],
+    conversation: Conversation | None,
+    filters: Filters,
+) -> Iterator[tuple[list[Message], Conversation, str, str]]:
+    """Stream (chat history, conversation, sources HTML, status) while the answer is made."""
+    conversation = conversation if conversation is not None else Conversation()
+    history = [*history, {"role": "user", "content": render.escape_markdown(question)},
+               {"role": "assistant", "content": ""}]  # fmt: skip
+    if not question.strip():
+        history[-1]["content"] = "Please type a question."
+        yield history, conversation, "", ""
+        return
+    shown = ""
+    yield history, conversation, "", "Answering…"
+    try:
+        for item in assistant.ask_stream(question, conversation, filters):
+            if isinstance(item, Answer):
+                history[-1]["content"] = final_message(item)
+                yield history, conversation, sources_for(assistant, item), render.status_line(item)
+                return
+            shown += item
+            history[-1]["content"] = render.escape_markdown(shown)
+            yield history, conversation, "", "Answering…"
+    except AssistantError as exc:
+        history[-1]["content"] = f"⚠️ {render.escape_markdown(str(exc))}"
+        yield history, conversation, "", f"Error: {exc}"
+
+
+def final_message(answer: Answer) -> str:
+    marks = render.figure_marks(answer)
+    text = render.escape_markdown(answer.text)
+    return f"{text}\n\n{marks}" if marks else text
+
+
+def sources_for(assistant: Assistant, answer: Answer) -> str:
+    paths = {d.doc_id: d.path for d in assistant.documents()}
+    return render.sources_html(answer, paths)
+
+
+def library_rows(assistant: Assistant) -> list[list[object]]:
+    return [[d.title, d.source, d.publisher, d.year or "", d.pages or "", d.chunks, d.added]
+            for d in assistant.documents()]  # fmt: skip
+
+
+def choices(assistant: Assistant) -> tuple[list[str], list[str], list[str]]:
+    docs = assistant.documents()
+    return (
+        sorted({d.source for d in docs}),
+        sorted({d.publisher for d in docs if d.publisher}),
+        sorted({str(d.year) for d in docs if d.year}),
+    )
+
+
+def upload(
+    assistant: Assistant,
+    files: list[str] | None,
+    upload_dir: Path,
+    max_bytes: int,
+    on_file: Callable[[Path], object] | None = None,
+) -> tuple[str, list[list[object]]]:
+    """Copy uploads under safe names into the upload folder and ingest them."""
+    if not files:
+        return "Choose one or more files first.", library_rows(assistant)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    accepted, rejected = [], []
+    for tmp in files:
+        src = Path(tmp)
+        name = safe_name(src.name)
+        if src.stat().st_size > max_bytes:
+            rejected.append(f"{name}: larger than the {_size(max_bytes)} upload limit")
+            continue
+        dest = upload_dir / name
+        shutil.copyfile(src, dest)
+        accepted.append(dest)
+    report = assistant.ingest(accepted, progress=on_file) if accepted else None
+    if report:
+        rejected += [f"{Path(f.path).name}: {f.reason}" for f in report.failed]
+    return upload_message(report, rejected), library_rows(assistant)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n / 2**10:g} KB"
+
+
+def upload_message(report, rejected: list[str]) -> str:  # type: ignore[no-untyped-def]
+    lines = []
+    if report:
+        lines.append(f"Indexed {report.added} new and {report.updated} changed file(s) "
+                     f"({report.chunks_added} chunks); {report.skipped} unchanged.")  # fmt: skip
+    lines += [f"- Not indexed: {render.escape_markdown(r)}" for r in rejected]
+    return "\n".join(lines)
+
+
+def remove(assistant: Assistant, source: str | None) -> tuple[str, list[list[object]]]:
+    matches = [d for d in assistant.documents() if d.source == source]
+    for d in matches:
+        assistant.remove(d.doc_id)
+    message = f"Removed {source}." if matches else "Choose a document to remove."
+    return message, library_rows(assistant)
