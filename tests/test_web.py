@@ -46,8 +46,9 @@ def test_upload_names_rejected_files_and_indexes_the_rest(tmp_path: Path) -> Non
     bad.write_bytes(b"%PDF-1.4 broken")
     big = tmp_path / "big.txt"
     big.write_text("x" * 4096)
-    message, rows = handlers.upload(assistant, [str(good), str(bad), str(big)],
-                                    tmp_path / "uploads", max_bytes=2000)  # fmt: skip
+    message, rows = handlers.upload(
+        assistant, [str(good), str(bad), str(big)], tmp_path / "uploads", max_bytes=2000
+    )
     assert "Indexed 1 new" in message
     assert "broken.pdf: corrupt" in message and "big.txt: larger than" in message
     assert [r[1] for r in rows] == ["itu.md"]
@@ -56,8 +57,15 @@ def test_upload_names_rejected_files_and_indexes_the_rest(tmp_path: Path) -> Non
 
 
 def test_respond_streams_then_shows_sources(corpus_assistant) -> None:
-    steps = list(handlers.respond(corpus_assistant, "How many valid AI invention patents did "
-                                  "China hold at the end of 2023?", [], None, Filters()))  # fmt: skip
+    steps = list(
+        handlers.respond(
+            corpus_assistant,
+            "How many valid AI invention patents did China hold at the end of 2023?",
+            [],
+            None,
+            Filters(),
+        )
+    )
     history, conversation, sources, status = steps[-1]
     assert history[0]["role"] == "user" and "378,000" in history[1]["content"]
     assert "✓" in history[1]["content"]
@@ -82,9 +90,21 @@ def server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "--backend", "llamacpp", "serve", "--port",
-         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "--backend",
+            "llamacpp",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -106,14 +126,23 @@ def test_browser_upload_ask_follow_up_and_citation(server: str, tmp_path: Path) 
     script_report = tmp_path / "script-report.txt"
     script_report.write_text(SCRIPT_REPORT)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update"])  # fmt: skip
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server)
         page.get_by_role("tab", name="Library").click()
-        page.set_input_files("#upload input[type=file]",
-                             [str(CORPUS / "ai-index-report-2024.pdf"), str(script_report)])  # fmt: skip
+        page.set_input_files(
+            "#upload input[type=file]",
+            [str(CORPUS / "ai-index-report-2024.pdf"), str(script_report)],
+        )
         page.click("#index")
         expect(page.locator("#library-message")).to_contain_text("Indexed 2 new", timeout=120_000)
 

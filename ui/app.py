@@ -35,8 +35,10 @@ FILE_TYPES = [".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".docx"]
 def create_app(assistant: Assistant, max_upload_mb: int = 50) -> gr.Blocks:
     upload_dir = assistant.settings.data_dir / "uploads"
     with gr.Blocks(title="Policy Assistant") as app:
-        gr.Markdown("## Policy Assistant\nAnswers from your reports; every figure is checked "
-                    "against the page it cites.")  # fmt: skip
+        gr.Markdown(
+            "## Policy Assistant\nAnswers from your reports; every figure is checked "
+            "against the page it cites."
+        )
         with gr.Tab("Chat"):
             _chat_tab(assistant)
         with gr.Tab("Library"):
@@ -50,8 +52,9 @@ def _chat_tab(assistant: Assistant) -> None:
     with gr.Row():
         with gr.Column(scale=3):
             chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
-            question = gr.Textbox(label="Question", placeholder="Ask about the reports…",
-                                  elem_id="question")  # fmt: skip
+            question = gr.Textbox(
+                label="Question", placeholder="Ask about the reports…", elem_id="question"
+            )
             with gr.Row():
                 ask = gr.Button("Ask", variant="primary", elem_id="ask")
                 clear = gr.Button("New conversation")
@@ -78,13 +81,20 @@ def _chat_tab(assistant: Assistant) -> None:
 
 
 def _library_tab(assistant: Assistant, upload_dir: Path, max_upload_mb: int) -> None:
-    files = gr.File(label=f"Add reports (PDF, HTML, Markdown, text, DOCX; up to {max_upload_mb} "
-                    "MB each)", file_count="multiple", file_types=FILE_TYPES,
-                    elem_id="upload")  # fmt: skip
+    files = gr.File(
+        label=f"Add reports (PDF, HTML, Markdown, text, DOCX; up to {max_upload_mb} MB each)",
+        file_count="multiple",
+        file_types=FILE_TYPES,
+        elem_id="upload",
+    )
     add = gr.Button("Index these files", variant="primary", elem_id="index")
     message = gr.Markdown(elem_id="library-message")
-    table = gr.Dataframe(handlers.library_rows(assistant), headers=handlers.LIBRARY_COLUMNS,
-                         label="Indexed documents", interactive=False)  # fmt: skip
+    table = gr.Dataframe(
+        handlers.library_rows(assistant),
+        headers=handlers.LIBRARY_COLUMNS,
+        label="Indexed documents",
+        interactive=False,
+    )
     with gr.Row():
         target = gr.Dropdown(handlers.choices(assistant)[0], label="Document to remove")
         remove = gr.Button("Remove", variant="stop")
@@ -100,8 +110,13 @@ def _library_tab(assistant: Assistant, upload_dir: Path, max_upload_mb: int) -> 
     add.click(index, files, [message, table], concurrency_id="library", concurrency_limit=1).then(
         lambda: gr.update(choices=handlers.choices(assistant)[0]), None, target
     )
-    remove.click(lambda s: handlers.remove(assistant, s), target, [message, table],
-                 concurrency_id="library", concurrency_limit=1)  # fmt: skip
+    remove.click(
+        lambda s: handlers.remove(assistant, s),
+        target,
+        [message, table],
+        concurrency_id="library",
+        concurrency_limit=1,
+    )
 
 
 def launch(

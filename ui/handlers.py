@@ -29,10 +29,12 @@ def safe_name(name: str) -> str:
     return base[:120] or "upload"
 
 
-def filters_from(sources: list[str] | None, publishers: list[str] | None,
-                 years: list[str] | None) -> Filters:  # fmt: skip
-    return Filters(tuple(sources or ()), tuple(publishers or ()),
-                   tuple(int(y) for y in years or ()))  # fmt: skip
+def filters_from(
+    sources: list[str] | None, publishers: list[str] | None, years: list[str] | None
+) -> Filters:
+    return Filters(
+        tuple(sources or ()), tuple(publishers or ()), tuple(int(y) for y in years or ())
+    )
 
 
 def respond(
@@ -44,8 +46,11 @@ def respond(
 ) -> Iterator[tuple[list[Message], Conversation, str, str]]:
     """Stream (chat history, conversation, sources HTML, status) while the answer is made."""
     conversation = conversation if conversation is not None else Conversation()
-    history = [*history, {"role": "user", "content": render.escape_markdown(question)},
-               {"role": "assistant", "content": ""}]  # fmt: skip
+    history = [
+        *history,
+        {"role": "user", "content": render.escape_markdown(question)},
+        {"role": "assistant", "content": ""},
+    ]
     if not question.strip():
         history[-1]["content"] = "Please type a question."
         yield history, conversation, "", ""
@@ -78,8 +83,10 @@ def sources_for(assistant: Assistant, answer: Answer) -> str:
 
 
 def library_rows(assistant: Assistant) -> list[list[object]]:
-    return [[d.title, d.source, d.publisher, d.year or "", d.pages or "", d.chunks, d.added]
-            for d in assistant.documents()]  # fmt: skip
+    return [
+        [d.title, d.source, d.publisher, d.year or "", d.pages or "", d.chunks, d.added]
+        for d in assistant.documents()
+    ]
 
 
 def choices(assistant: Assistant) -> tuple[list[str], list[str], list[str]]:
@@ -125,8 +132,10 @@ def _size(n: int) -> str:
 def upload_message(report, rejected: list[str]) -> str:  # type: ignore[no-untyped-def]
     lines = []
     if report:
-        lines.append(f"Indexed {report.added} new and {report.updated} changed file(s) "
-                     f"({report.chunks_added} chunks); {report.skipped} unchanged.")  # fmt: skip
+        lines.append(
+            f"Indexed {report.added} new and {report.updated} changed file(s) "
+            f"({report.chunks_added} chunks); {report.skipped} unchanged."
+        )
     lines += [f"- Not indexed: {render.escape_markdown(r)}" for r in rejected]
     return "\n".join(lines)
 
