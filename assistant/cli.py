@@ -61,9 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--auth", help="require a login, as user:password (ASSISTANT_UI_AUTH)")
     srv.add_argument("--max-upload-mb", type=int, help="largest upload accepted")
 
-    from eval.cli import add_eval_parser
+    from eval.cli import add_bench_parser, add_eval_parser
 
     add_eval_parser(sub)
+    add_bench_parser(sub)
     return p
 
 
@@ -294,10 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.core import Assistant
 
         settings = settings_from(args)
-        if args.command == "eval":
-            from eval.cli import cmd_eval
+        if args.command in ("eval", "bench"):
+            from eval.cli import cmd_bench, cmd_eval
 
-            return cmd_eval(settings, args)
+            return cmd_eval(settings, args) if args.command == "eval" else cmd_bench(args)
         return COMMANDS[args.command](Assistant(settings), args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

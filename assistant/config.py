@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         default_factory=_default_data_dir,
         description="Where the embedded Chroma store, the lexical index and logs live.",
     )
+    library: str = Field(
+        default="main",
+        description="Name of the library; several libraries can share one data directory or "
+        "Chroma server without mixing (letters, digits, . _ -).",
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+    )
     chroma_url: str | None = Field(
         default=None,
         description="URL of a Chroma server (e.g. http://host:8000); empty for the embedded store.",
@@ -128,7 +134,7 @@ class Settings(BaseSettings):
     def index_name(self) -> str:
         """Collection name bound to how vectors were made, so differing vectors never mix."""
         key = f"{self.embedding_model}|{self.chunk_tokens}|{self.chunk_overlap}|{PARSER_VERSION}"
-        return "chunks-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        return f"{self.library}-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, value, description) for every setting."""

@@ -104,15 +104,13 @@ class LexicalIndex:
         vocab = self.bm25.vocab_dict if self.meta.ids else {}
         return bool(terms) and all(t in vocab for t in terms)
 
-    def search(
-        self, query: str, n: int, filters: Filters | None = None, allowed: set[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
         tokens = [t for t in tokenize(query) if t in self.bm25.vocab_dict] if self.meta.ids else []
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
-        mask = self._mask(filters, allowed)
+        mask = self._mask(filters) if filters else None
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         n = min(n, len(scores))
@@ -120,16 +118,14 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top])]
         return [(self.meta.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def _mask(self, filters: Filters | None, allowed: set[str] | None) -> np.ndarray | None:
+    def _mask(self, filters: Filters) -> np.ndarray | None:
         mask = None
-        if filters and filters.sources:
+        if filters.sources:
             mask = _and(mask, np.isin(self._sources, list(filters.sources)))
-        if filters and filters.publishers:
+        if filters.publishers:
             mask = _and(mask, np.isin(self._publishers, list(filters.publishers)))
-        if filters and filters.years:
+        if filters.years:
             mask = _and(mask, np.isin(self._years, list(filters.years)))
-        if allowed is not None:
-            mask = _and(mask, np.isin(np.array(self.meta.doc_ids, dtype=object), list(allowed)))
         return mask
 
 

@@ -85,7 +85,7 @@ class HybridRetriever:
         emb = self.embedder.embed([query])[0]
         found = self.store.query(emb, self.candidates, filters)
         dense = [(c, s) for c, s in found if self.visible(c)]
-        lexical = self._lexical.search(query, self.candidates, filters, set(self._records))
+        lexical = self._lexical.search(query, self.candidates, filters)
         hits = self._fuse(dense, lexical, top_k)
         best = max((s for _, s in dense), default=0.0)
         return Retrieval(hits=tuple(hits), best_dense=best, query_embedding=emb)

@@ -184,7 +184,6 @@ class Store:
         self, embedding: np.ndarray, n: int, filters: Filters | None = None
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks with cosine similarity."""
-        n = min(n, max(self.count(), 1))
         res = self.chunks.query(
             query_embeddings=[embedding.tolist()],
             n_results=n,

@@ -50,3 +50,17 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     for line in misses:
         print(f"below goal: {line}", file=sys.stderr)
     return 1 if misses else 0
+
+
+def add_bench_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="measure ingestion, retrieval and answer speed")
+    p.add_argument("--quick", action="store_true", help="a small workload (for CI)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval import bench
+
+    result = bench.run(args.quick, log=lambda m: print(f"bench: {m}", file=sys.stderr))
+    print(json.dumps(result, indent=2) if args.json else bench.table(result))
+    return 0

@@ -36,7 +36,8 @@ CONFIG_KEYS = (
 
 def eval_settings(settings: Settings, corpus: Path) -> Settings:
     key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
-    return settings.model_copy(update={"data_dir": settings.data_dir / "eval-stores" / key})
+    store = settings.data_dir / "eval-stores" / key
+    return settings.model_copy(update={"data_dir": store, "library": f"eval-{key}"})
 
 
 def conversation_for(case: Case) -> Conversation:

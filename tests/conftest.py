@@ -7,6 +7,7 @@ stand-in is the Ollama server, replayed on loopback in test_ollama.py.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["OLLAMA_HOST"] = "http://127.0.0.1:9"  # no Ollama here unless a test starts one
 
 
+CHROMA_SERVER = os.environ.get("ASSISTANT_TEST_CHROMA_URL", "")
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own data directory and, when the suite runs against a Chroma server
+    (ASSISTANT_TEST_CHROMA_URL), its own library on that server."""
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
-    monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
+    if CHROMA_SERVER:
+        monkeypatch.setenv("ASSISTANT_CHROMA_URL", CHROMA_SERVER)
+        monkeypatch.setenv("ASSISTANT_LIBRARY", "t" + uuid.uuid4().hex[:12])
+    else:
+        monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
 
 
 @pytest.fixture(scope="session")
