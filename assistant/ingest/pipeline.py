@@ -1,9 +1,12 @@
 """The ingestion pipeline: files → Documents → Chunks → vectors in the store.
 
 Unchanged files (same content hash) are skipped without being parsed, changed files replace
-their old chunks, and `prune` drops documents whose files are gone. Each file is parsed,
-chunked and embedded before anything is written, so a file that fails is reported by name with
-its reason and leaves nothing behind, while the files beside it are still ingested.
+their old chunks, and `prune` drops documents whose files are gone. Files are parsed and
+chunked in a worker thread a few files ahead, while the main thread embeds batches of chunks
+across files (small files would otherwise embed a handful of chunks per call). Nothing of a
+file is written before it has been parsed, chunked and embedded, and each document is written
+whole, so a file that fails is reported by name with its reason and leaves nothing behind,
+while the files beside it are still ingested.
 """
 
 from __future__ import annotations
@@ -12,20 +15,42 @@ import hashlib
 import re
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from assistant.embed import Embedder
 from assistant.errors import DocumentError
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.readers import SUPPORTED, read
 from assistant.store import Store
-from assistant.types import Document, DocumentMeta, DocumentRecord, FileFailure, IngestReport
+from assistant.types import (
+    Chunk,
+    Document,
+    DocumentMeta,
+    DocumentRecord,
+    FileFailure,
+    IngestReport,
+)
 
 MANIFEST = "manifest.toml"
-Progress = Callable[[Path], None]
+Progress = Callable[[Path], object]
+T = TypeVar("T")
+
+
+BATCH_CHUNKS = 256  # chunks embedded in one call, across files
+PREFETCH = 4  # files parsed ahead, in a thread, while the previous batch is embedded
+
+
+@dataclass
+class _Prepared:
+    doc: Document
+    chunks: list[Chunk]
+    replaces: DocumentRecord | None
 
 
 @dataclass
@@ -35,6 +60,45 @@ class _Tally:
     skipped: int = 0
     removed: int = 0
     chunks_added: int = 0
+
+
+def _prefetch(
+    fn: Callable[[Path], T], items: list[Path], depth: int = PREFETCH
+) -> Iterator[tuple[Path, T]]:
+    """`fn` over `items` in a worker thread, at most `depth` ahead, results in order."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        queue: deque[tuple[Path, Future[T]]] = deque()
+        for item in items:
+            queue.append((item, pool.submit(fn, item)))
+            if len(queue) > depth:
+                path, future = queue.popleft()
+                yield path, future.result()
+        while queue:
+            path, future = queue.popleft()
+            yield path, future.result()
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record(doc: Document, chunks: int) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc.doc_id,
+        source=doc.source,
+        path=doc.path,
+        title=doc.meta.title,
+        publisher=doc.meta.publisher,
+        year=doc.meta.year,
+        pages=sum(1 for p in doc.pages if p.number is not None),
+        chunks=chunks,
+        content_hash=doc.content_hash,
+        added=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 def doc_id_for(path: Path) -> str:
@@ -92,15 +156,20 @@ class Ingester:
         records = {r.doc_id: r for r in self.store.records()}
         tally = _Tally()
         manifests: dict[Path, dict] = {}
-        for path in files:
+        pending: list[_Prepared] = []
+        for path, outcome in _prefetch(lambda p: self._prepare(p, records, manifests), files):
             if progress:
                 progress(path)
-            try:
-                self._ingest_one(path, records, manifests, tally)
-            except DocumentError as exc:
-                failures.append(FileFailure(str(path), str(exc)))
-            except OSError as exc:
-                failures.append(FileFailure(str(path), f"cannot read file ({exc.strerror})"))
+            if isinstance(outcome, FileFailure):
+                failures.append(outcome)
+            elif outcome is None:
+                tally.skipped += 1
+            else:
+                pending.append(outcome)
+            if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
+                self._write(pending, records, tally)
+                pending = []
+        self._write(pending, records, tally)
         if prune:
             tally.removed = self._prune(records.values())
         return IngestReport(
@@ -113,43 +182,51 @@ class Ingester:
             seconds=round(time.perf_counter() - started, 3),
         )
 
-    def _ingest_one(
-        self, path: Path, records: dict[str, DocumentRecord], manifests: dict, tally: _Tally
-    ) -> None:
+    def _prepare(
+        self, path: Path, records: dict[str, DocumentRecord], manifests: dict
+    ) -> _Prepared | FileFailure | None:
+        """Parse and chunk one file (None when unchanged), or say why it cannot be read."""
+        try:
+            return self._prepare_or_raise(path, records, manifests)
+        except DocumentError as exc:
+            return FileFailure(str(path), str(exc))
+        except OSError as exc:
+            return FileFailure(str(path), f"cannot read file ({exc.strerror})")
+
+    def _prepare_or_raise(
+        self, path: Path, records: dict[str, DocumentRecord], manifests: dict
+    ) -> _Prepared | None:
         if path.suffix.lower() not in SUPPORTED:
             raise DocumentError(
                 f"unsupported file type '{path.suffix or path.name}' "
                 f"(supported: {', '.join(SUPPORTED)})"
             )
-        data = path.read_bytes()
-        content_hash = hashlib.sha256(data).hexdigest()
+        content_hash = _file_hash(path)
         doc_id = doc_id_for(path)
         old = records.get(doc_id)
         if old is not None and old.content_hash == content_hash:
-            tally.skipped += 1
-            return
+            return None
         doc = self._parse(path, doc_id, content_hash, _manifest_for(path, manifests))
-        chunks = self.chunker.chunk(doc)
-        vectors = self.embedder.embed([self.chunker.embedding_text(c) for c in chunks])
-        record = DocumentRecord(
-            doc_id=doc_id,
-            source=path.name,
-            path=str(path.resolve()),
-            title=doc.meta.title,
-            publisher=doc.meta.publisher,
-            year=doc.meta.year,
-            pages=sum(1 for p in doc.pages if p.number is not None) or 0,
-            chunks=len(chunks),
-            content_hash=content_hash,
-            added=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
-        self.store.write_document(record, chunks, vectors)
-        records[doc_id] = record
-        tally.chunks_added += len(chunks)
-        if old is None:
-            tally.added += 1
-        else:
-            tally.updated += 1
+        return _Prepared(doc, self.chunker.chunk(doc), old)
+
+    def _write(
+        self, batch: list[_Prepared], records: dict[str, DocumentRecord], tally: _Tally
+    ) -> None:
+        """Embed a batch of documents in one pass, then store each one whole."""
+        texts = [self.chunker.embedding_text(c) for p in batch for c in p.chunks]
+        vectors = self.embedder.embed(texts)
+        offset = 0
+        for prepared in batch:
+            n = len(prepared.chunks)
+            record = _record(prepared.doc, n)
+            self.store.write_document(record, prepared.chunks, vectors[offset : offset + n])
+            offset += n
+            records[record.doc_id] = record
+            tally.chunks_added += n
+            if prepared.replaces is None:
+                tally.added += 1
+            else:
+                tally.updated += 1
 
     def _parse(self, path: Path, doc_id: str, content_hash: str, manifest: dict) -> Document:
         parsed = read(path)
