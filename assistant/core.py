@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.answer import Answerer
 from assistant.chat import Conversation
 from assistant.config import Settings
-from assistant.embed import Embedder
+from assistant.embed import Embedder, make_embedder
 from assistant.errors import NothingIndexedError
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.pipeline import Ingester, Progress
@@ -38,7 +38,10 @@ class Assistant:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embedding_model, self.settings.embed_batch_size)
+        s = self.settings
+        return make_embedder(
+            s.embedding_model, s.embedding_engine, s.embed_batch_size, s.model_dir, s.threads
+        )
 
     @cached_property
     def chunker(self) -> Chunker:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -125,39 +126,65 @@ class Store:
         metas = got["metadatas"] or []
         return _record_from(metas[0]) if metas and metas[0].get("content_hash") else None
 
+    def _records_by_id(self, ids: list[str]) -> list[DocumentRecord]:
+        got = self.docs.get(ids=ids, include=["metadatas"])
+        return [_record_from(m) for m in got["metadatas"] or [] if m.get("content_hash")]
+
     def _put_record(self, record: DocumentRecord, pending_hash: str) -> None:
-        meta = {k: v for k, v in record.__dict__.items() if v is not None}
-        meta["pending_hash"] = pending_hash
-        self.docs.upsert(ids=[record.doc_id], embeddings=[[0.0]], metadatas=[meta])
+        self._put_records([record], [pending_hash])
+
+    def _put_records(self, records: list[DocumentRecord], pending: list[str]) -> None:
+        metas = []
+        for record, pending_hash in zip(records, pending, strict=True):
+            meta = {k: v for k, v in asdict(record).items() if v is not None}
+            meta["pending_hash"] = pending_hash
+            metas.append(meta)
+        self.docs.upsert(
+            ids=[r.doc_id for r in records], embeddings=[[0.0]] * len(records), metadatas=metas
+        )
 
     # --- writes ------------------------------------------------------------------------------
+
+    def write_documents(self, docs: list[tuple[DocumentRecord, list[Chunk], np.ndarray]]) -> None:
+        """Add or replace documents so that readers see each one's old or new version, whole.
+
+        One batch of writes for many documents: pending markers, all new chunks, removal of
+        replaced chunks, then the committed records.
+        """
+        if not docs:
+            return
+        old = {r.doc_id: r for r in self._records_by_id([d[0].doc_id for d in docs])}
+        markers = [old.get(r.doc_id) or replace(r, content_hash="") for r, _, _ in docs]
+        self._put_records(markers, [r.content_hash for r, _, _ in docs])
+        rows = [
+            (c, r.content_hash, v)
+            for r, chunks, vecs in docs
+            for c, v in zip(chunks, vecs, strict=True)
+        ]
+        for start in range(0, len(rows), MAX_BATCH):
+            batch = rows[start : start + MAX_BATCH]
+            self.chunks.add(
+                ids=[c.chunk_id for c, _, _ in batch],
+                embeddings=[v.tolist() for _, _, v in batch],
+                documents=[c.text for c, _, _ in batch],
+                metadatas=[chunk_metadata(c, h) for c, h, _ in batch],
+            )
+        for record, _, _ in docs:
+            if record.doc_id in old:
+                self.chunks.delete(
+                    where={
+                        "$and": [
+                            {"doc_id": record.doc_id},
+                            {"content_hash": {"$ne": record.content_hash}},
+                        ]
+                    }
+                )
+        self._put_records([r for r, _, _ in docs], ["" for _ in docs])
 
     def write_document(
         self, record: DocumentRecord, chunks: list[Chunk], embeddings: np.ndarray
     ) -> None:
-        """Replace a document's chunks so that readers see the old or the new version, whole."""
-        old = self.record(record.doc_id)
-        if old is not None:
-            self._put_record(old, pending_hash=record.content_hash)
-        else:
-            self._put_record(
-                record.__class__(**{**record.__dict__, "content_hash": ""}),
-                pending_hash=record.content_hash,
-            )
-        for start in range(0, len(chunks), MAX_BATCH):
-            batch = chunks[start : start + MAX_BATCH]
-            self.chunks.add(
-                ids=[c.chunk_id for c in batch],
-                embeddings=embeddings[start : start + MAX_BATCH].tolist(),
-                documents=[c.text for c in batch],
-                metadatas=[chunk_metadata(c, record.content_hash) for c in batch],
-            )
-        self.chunks.delete(
-            where={
-                "$and": [{"doc_id": record.doc_id}, {"content_hash": {"$ne": record.content_hash}}]
-            }
-        )
-        self._put_record(record, pending_hash="")
+        self.write_documents([(record, chunks, embeddings)])
 
     def delete_document(self, doc_id: str) -> None:
         record = self.record(doc_id)

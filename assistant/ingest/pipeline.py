@@ -212,17 +212,18 @@ class Ingester:
     def _write(
         self, batch: list[_Prepared], records: dict[str, DocumentRecord], tally: _Tally
     ) -> None:
-        """Embed a batch of documents in one pass, then store each one whole."""
+        """Embed a batch of documents in one pass, then store them (each one whole)."""
         texts = [self.chunker.embedding_text(c) for p in batch for c in p.chunks]
         vectors = self.embedder.embed(texts)
-        offset = 0
+        writes, offset = [], 0
         for prepared in batch:
             n = len(prepared.chunks)
-            record = _record(prepared.doc, n)
-            self.store.write_document(record, prepared.chunks, vectors[offset : offset + n])
+            writes.append((_record(prepared.doc, n), prepared.chunks, vectors[offset : offset + n]))
             offset += n
+        self.store.write_documents(writes)
+        for (record, chunks, _), prepared in zip(writes, batch, strict=True):
             records[record.doc_id] = record
-            tally.chunks_added += n
+            tally.chunks_added += len(chunks)
             if prepared.replaces is None:
                 tally.added += 1
             else:
