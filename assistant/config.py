@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     candidates: int = Field(default=30, description="Candidates taken from each retriever.")
     rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
     relevance_floor: float = Field(
-        default=0.3,
+        default=0.2,
         description="Minimum cosine similarity of the best chunk; below it the question is out "
         "of scope and the assistant says the reports do not cover it.",
     )

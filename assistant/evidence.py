@@ -24,6 +24,9 @@ _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re
 _LEANS_BACK = re.compile(
     r"(?:It|Its|This|That|These|Those|They|Their|Such|Both|Of these|Of this)\b"
 )
+# Weight of the question's (inverse-frequency weighted) terms against embedding similarity:
+# 0.8 put the answering sentence first for 74 of 76 bundled questions (0.5: 72, 1.0: 73).
+OVERLAP_WEIGHT = 0.8
 _NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
 _HEADING = re.compile(r"^(?!.*[.!?]$)(?!.*\|).{3,60}$")  # a short line without a final stop
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
@@ -155,7 +158,7 @@ def select(
         overlap = sum(w for t, w in weights.items() if t in bag) / total
         bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
         rank_prior = 0.02 * (len(hits) - i)
-        score = float(sim) + 0.5 * overlap + bonus + rank_prior
+        score = float(sim) + OVERLAP_WEIGHT * overlap + bonus + rank_prior
         scored.append(Evidence(i, sentence, score, overlap, head, hits[i].chunk.title))
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]

@@ -13,14 +13,17 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import Stemmer
 
 from assistant.types import Chunk, Filters
 
-TOKENIZER_VERSION = "2"  # part of the cache key: a saved index is only valid for its tokenizer
+TOKENIZER_VERSION = "3"  # part of the cache key: a saved index is only valid for its tokenizer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
+_STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset(
     "a an and are as at be by did do does for from had has have how in into is it its many "
     "much of on or that the their there these this to was were what when which who will with "
@@ -28,8 +31,14 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Snowball (Porter 2) stem: "senators" and "Senate" meet at "senat"."""
+    return _STEMMER.stemWord(word)
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased terms; numbers without thousands separators; % becomes "percent"."""
+    """Lower-cased, stemmed terms; numbers without thousands separators; % becomes "percent"."""
     out = []
     for tok in _TOKEN.findall(text.lower()):
         if tok[0].isdigit():
@@ -38,8 +47,8 @@ def tokenize(text: str) -> list[str]:
             tok = "percent"
         elif tok in STOPWORDS:
             continue
-        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]
+        else:
+            tok = _stem(tok)
         out.append(tok)
     return out
 

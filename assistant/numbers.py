@@ -196,6 +196,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
     before = text[max(0, start - 40) : start]
     if _IDENTIFIER_BEFORE.search(before):
         return None  # GPT-4, COVID-19, G7: part of a name
+    if before.endswith("/") or text.startswith("/", end):
+        return None  # 2024/1689, 12/05: an identifier or a date, not a quantity
     pre = _PREFIX.search(before)
     suf = _SUFFIX.match(text, end)
     assert pre is not None and suf is not None  # both patterns can match empty

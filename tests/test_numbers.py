@@ -69,6 +69,7 @@ def test_reads_currency(text: str, unit: str) -> None:
         "as shown in [1] and [2, 3]",  # citation markers
         "one of the largest",  # "one" as a pronoun
         "on 25 May 2018",  # a date
+        "Regulation (EU) 2024/1689",  # an identifier
     ],
 )
 def test_not_quantities(text: str) -> None:

@@ -48,3 +48,16 @@ def test_lexical_index_is_reused_not_rebuilt(corpus_assistant) -> None:
     r.retrieve("broadband", 3)
     r.refresh()
     assert r._lexical is index
+
+
+def test_bench_workload_varies_figures_and_keeps_pages(tmp_path) -> None:
+    from assistant.ingest.readers import read
+    from eval.bench import make_workload
+
+    pages = make_workload(tmp_path, 24)
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 24 and pages > 24
+    pdfs = [f for f in files if f.suffix == ".pdf"]
+    assert pdfs and all(len(read(f).pages) > 1 for f in pdfs)
+    texts = {f.read_text() for f in files if f.suffix == ".md"}
+    assert len(texts) == sum(1 for f in files if f.suffix == ".md")  # no two files alike
