@@ -12,7 +12,7 @@ Measured, in one run on the same files, cores and embedding model:
   server (chunk vectors for the latency runs are random unit vectors: embedding 100k chunks
   would take most of an hour on two cores and says nothing about search speed);
 - time to first token and total answer time on the embedded model, and the peak resident
-  memory of that process.
+  memory of that process (a separate one, as a user runs it: ingest the corpus, answer).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import os
 import platform
 import random
 import re
-import resource
 import socket
 import statistics
 import subprocess
@@ -241,7 +240,7 @@ def start_chroma_server(path: Path) -> tuple[subprocess.Popen, str]:
 # --- answers ----------------------------------------------------------------------------------
 
 _ANSWER_SCRIPT = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from assistant.config import Settings
 from assistant.core import Assistant
@@ -252,7 +251,8 @@ out = []
 for q in json.loads(sys.argv[3]):
     answer = a.ask(q)
     out.append(answer.timings)
-print(json.dumps(out))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"timings": out, "peak_rss_mb": peak}))
 """
 
 
@@ -271,15 +271,15 @@ def bench_answers(work: Path) -> dict:
         text=True,
         check=True,
     )
-    timings = json.loads(result.stdout.strip().splitlines()[-1])
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    timings = measured["timings"]
     ttft = [t["first_token_s"] for t in timings if "first_token_s" in t]
     total = [t["total_s"] for t in timings]
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "questions": len(timings),
         "ttft_p50_s": round(statistics.median(ttft), 3) if ttft else None,
         "total_p50_s": round(statistics.median(total), 3),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_mb": round(measured["peak_rss_mb"], 1),
     }
 
 

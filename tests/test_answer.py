@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.answer import NOT_COVERED, Answerer, CheckedStream
+from assistant.answer import Answerer
+from assistant.checks import CheckedStream
 from assistant.llm import Generator, Message
+from assistant.prompt import NOT_COVERED
 from assistant.types import Answer
 
 QUESTION = "How many valid AI invention patents did China hold at the end of 2023?"

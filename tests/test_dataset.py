@@ -10,10 +10,12 @@ import pytest
 from assistant import numbers
 from assistant.ingest.readers import read
 from eval.dataset import load
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED_REPORTS
 
-DATASET = Path(__file__).resolve().parent.parent / "eval" / "datasets" / "policy.jsonl"
-CASES = load(DATASET)
+DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
+CASES = load(DATASETS / "policy.jsonl")
+# A second dataset over real federal strategic plans (read from ../shared/reports).
+FEDERAL = load(DATASETS / "federal-plans.jsonl")
 
 
 def _norm(text: str) -> str:
@@ -30,9 +32,16 @@ def test_dataset_shape() -> None:
     assert any(" | " in c.evidence for c in numeric)  # a figure inside a table
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.answerable], ids=lambda c: c.id)
-def test_evidence_is_on_the_named_page_and_states_the_value(case) -> None:
-    parsed = read(CORPUS / case.source)
+ANSWERABLE = [(CORPUS, c) for c in CASES if c.answerable] + [
+    (SHARED_REPORTS, c) for c in FEDERAL if c.answerable
+]
+
+
+@pytest.mark.parametrize(("corpus", "case"), ANSWERABLE, ids=lambda x: getattr(x, "id", ""))
+def test_evidence_is_on_the_named_page_and_states_the_value(corpus: Path, case) -> None:
+    if not corpus.is_dir():
+        pytest.skip(f"corpus not found: {corpus}")
+    parsed = read(corpus / case.source)
     pages = [p for p in parsed.pages if not case.page or p.number == case.page]
     assert pages, f"{case.source} has no page {case.page}"
     assert any(_norm(case.evidence) in _norm(p.text) for p in pages), case.evidence
@@ -40,6 +49,8 @@ def test_evidence_is_on_the_named_page_and_states_the_value(case) -> None:
     assert numbers.states(case.evidence, expected, case.tolerance)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.answerable], ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES + FEDERAL if not c.answerable], ids=lambda c: c.id
+)
 def test_unanswerable_cases_have_no_expected_source(case) -> None:
     assert case.source == "" and case.evidence == ""

@@ -1,0 +1,61 @@
+"""What the model is shown: the system prompt and the numbered evidence sources.
+
+Kept apart from the checks so that the wording can be tuned against the eval on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.evidence import Evidence
+from assistant.llm import Message
+from assistant.types import Hit
+
+NOT_COVERED = "The reports do not say."
+SYSTEM_PROMPT = (
+    "You are a careful research assistant for tech-policy reports. Answer the question using "
+    "only the sources. Reply with one short sentence that states the figure exactly as the "
+    "source writes it, with its unit, and end with the source number in brackets, like [1]. "
+    f"If no source answers the question, reply exactly: {NOT_COVERED}"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    n: int
+    hit: Hit
+    sentences: tuple[str, ...]
+    shown: tuple[str, ...] = ()  # the sentences as the model sees them (with headings)
+
+    @property
+    def snippet(self) -> str:
+        return " … ".join(self.sentences)
+
+    def label(self) -> str:
+        return f"Source [{self.n}]: {' '.join(self.shown or self.sentences)}"
+
+
+def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Source]:
+    """Group evidence by chunk; number the chunks in order of their best sentence."""
+    order: list[int] = []
+    grouped: dict[int, list[Evidence]] = {}
+    for e in evidence:
+        if e.hit not in grouped:
+            order.append(e.hit)
+            grouped[e.hit] = []
+        grouped[e.hit].append(e)
+    return [
+        Source(
+            n + 1,
+            hits[i],
+            tuple(e.text for e in grouped[i]),
+            tuple(e.with_heading() for e in grouped[i]),
+        )
+        for n, i in enumerate(order)
+    ]
+
+
+def build_messages(question: str, sources: list[Source]) -> list[Message]:
+    listing = "\n\n".join(s.label() for s in sources)
+    user = f"Sources:\n{listing}\n\nQuestion: {question}"
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
