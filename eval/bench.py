@@ -240,7 +240,7 @@ def start_chroma_server(path: Path) -> tuple[subprocess.Popen, str]:
 # --- answers ----------------------------------------------------------------------------------
 
 _ANSWER_SCRIPT = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from assistant.config import Settings
 from assistant.core import Assistant
@@ -251,7 +251,9 @@ out = []
 for q in json.loads(sys.argv[3]):
     answer = a.ask(q)
     out.append(answer.timings)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec.
+status = Path("/proc/self/status").read_text().splitlines()
+peak = next(int(ln.split()[1]) for ln in status if ln.startswith("VmHWM")) / 1024
 print(json.dumps({"timings": out, "peak_rss_mb": peak}))
 """
 
