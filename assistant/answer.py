@@ -27,7 +27,6 @@ from assistant.checks import (
 from assistant.embed import Embedder
 from assistant.evidence import (
     Evidence,
-    has_kind,
     names,
     select,
     wanted_kind,
@@ -139,7 +138,7 @@ class Answerer:
         if tail:
             yield tail
         timings["generation_s"] = time.perf_counter() - t1
-        answer = self._finish(checker.text, standalone, sources, evidence, hits, include_time)
+        answer = self._finish(checker.text, standalone, kind, sources, evidence, hits)
         yield Answer(**answer, timings=_round(timings, t0), **base)
 
     def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
@@ -153,14 +152,15 @@ class Answerer:
         self,
         draft: str,
         question: str,
+        kind: str,
         sources: list[Source],
         evidence: list[Evidence],
         hits: tuple[Hit, ...],
-        include_time: bool,
     ) -> dict:
+        """The Answer's content: the model's reply if it passes review, else the fallback."""
         valid = {s.n for s in sources}
         text = citations_last(drop_invalid_citations(draft.strip(), valid))
-        kind = wanted_kind(question)
+        include_time = kind == "time"
         if REFUSAL.search(text) and not numbers.checkable(text, include_time):
             best = _best(evidence, kind)
             if best is None or best.overlap < STRONG_OVERLAP:
@@ -231,7 +231,8 @@ class Answerer:
 
 
 def _best(evidence: list[Evidence], kind: str) -> Evidence | None:
-    return next((e for e in evidence if kind != "none" and has_kind(e.text, kind)), None)
+    """The best evidence sentence holding a figure of the kind asked for."""
+    return next(iter(focus_of(evidence, kind)), None)
 
 
 def _citations(sources: list[Source], used: list[int]) -> tuple[Citation, ...]:
