@@ -137,14 +137,15 @@ def cmd_ask(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-unty
 
 
 def stream_answer(items) -> Answer:  # type: ignore[no-untyped-def]
+    """Print checked pieces as they come; then whatever the final answer adds or replaces."""
     shown = ""
     for item in items:
         if isinstance(item, Answer):
-            if item.text.strip() != shown.strip():
-                lead = "\n\n" if shown else ""
-                print(f"{lead}{item.text}", flush=True)
+            done = shown.strip()
+            if done and item.text.startswith(done):
+                print(item.text[len(done) :].rstrip(), flush=True)  # e.g. an added " [1]"
             else:
-                print(flush=True)
+                print(f"{chr(10) * 2 if done else ''}{item.text}", flush=True)
             return item
         shown += item
         print(item, end="", flush=True)

@@ -129,3 +129,10 @@ def test_checked_stream_holds_figures_until_verified() -> None:
     out += stream.feed("9 billion more.", final=True)
     assert out == "The plan targets 5.2 trillion yuan by 2030, and "
     assert stream.blocked and seen == ["5.2 trillion yuan", "99 billion"]
+
+
+def test_verified_figure_from_a_weaker_sentence_is_rejected(corpus_assistant) -> None:
+    question = "What share of the national demonstration factories use AI and digital twins?"
+    shown, answer, _ = ask(corpus_assistant, "[1] [50%]", question)  # 50%: McKinsey adoption
+    assert "50" not in shown and "50" not in answer.text
+    assert "More than 90 percent" in answer.text and answer.fallback
