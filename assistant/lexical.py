@@ -21,7 +21,8 @@ import Stemmer
 
 from assistant.types import Chunk, Filters
 
-TOKENIZER_VERSION = "3"  # part of the cache key: a saved index is only valid for its tokenizer
+# Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
+TOKENIZER_VERSION = "4"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset(
@@ -56,7 +57,6 @@ def tokenize(text: str) -> list[str]:
 @dataclass
 class _Meta:
     ids: list[str]
-    doc_ids: list[str]
     sources: list[str]
     publishers: list[str]
     years: list[int]
@@ -82,7 +82,6 @@ class LexicalIndex:
             bm25.index(corpus, show_progress=False)
         meta = _Meta(
             ids=[c.chunk_id for c in chunks],
-            doc_ids=[c.doc_id for c in chunks],
             sources=[c.source for c in chunks],
             publishers=[c.publisher for c in chunks],
             years=[c.year if c.year is not None else -1 for c in chunks],

@@ -112,26 +112,18 @@ class Store:
 
     # --- documents ---------------------------------------------------------------------------
 
-    def records(self, include_pending: bool = False) -> list[DocumentRecord]:
+    def records(self) -> list[DocumentRecord]:
+        """Committed documents (a new one still being written has no content hash yet)."""
         got = self.docs.get(include=["metadatas"])
-        out = []
-        for meta in got["metadatas"] or []:
-            if meta.get("pending_hash") and not meta.get("content_hash") and not include_pending:
-                continue  # a new document still being written
-            out.append(_record_from(meta))
+        out = [_record_from(m) for m in got["metadatas"] or [] if m.get("content_hash")]
         return sorted(out, key=lambda r: r.source)
 
     def record(self, doc_id: str) -> DocumentRecord | None:
-        got = self.docs.get(ids=[doc_id], include=["metadatas"])
-        metas = got["metadatas"] or []
-        return _record_from(metas[0]) if metas and metas[0].get("content_hash") else None
+        return next(iter(self._records_by_id([doc_id])), None)
 
     def _records_by_id(self, ids: list[str]) -> list[DocumentRecord]:
         got = self.docs.get(ids=ids, include=["metadatas"])
         return [_record_from(m) for m in got["metadatas"] or [] if m.get("content_hash")]
-
-    def _put_record(self, record: DocumentRecord, pending_hash: str) -> None:
-        self._put_records([record], [pending_hash])
 
     def _put_records(self, records: list[DocumentRecord], pending: list[str]) -> None:
         metas = []
@@ -189,7 +181,7 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         record = self.record(doc_id)
         if record is not None:
-            self._put_record(record, pending_hash="deleting")
+            self._put_records([record], ["deleting"])
         self.chunks.delete(where={"doc_id": doc_id})
         self.docs.delete(ids=[doc_id])
 
