@@ -15,7 +15,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.types import Answer, Filters, IngestReport
 
-_GLOBAL_SETTINGS = ("data_dir", "chroma_url", "backend", "model", "ollama_url", "top_k")
+_GLOBAL_SETTINGS = ("data_dir", "library", "chroma_url", "backend", "model", "ollama_url", "top_k")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
         "its source page.",
     )
     p.add_argument("--data-dir", type=Path, help="where the store lives (ASSISTANT_DATA_DIR)")
+    p.add_argument("--library", help="name of the library to use (ASSISTANT_LIBRARY)")
     p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
     p.add_argument("--config", type=Path, help="a TOML settings file (ASSISTANT_CONFIG)")
     p.add_argument("--backend", choices=["auto", "ollama", "llamacpp"])

@@ -15,6 +15,10 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dataset", type=Path, help="JSONL cases (see eval/README.md)")
     p.add_argument("--corpus", type=Path, required=True, help="folder of source documents")
     p.add_argument("--out", type=Path, required=True, help="folder for the report files")
+    # Also accepted after `eval`; SUPPRESS keeps the global flags' values when these are absent.
+    p.add_argument("--backend", choices=["auto", "ollama", "llamacpp"], default=argparse.SUPPRESS)
+    p.add_argument("--model", default=argparse.SUPPRESS, help="model name or GGUF path")
+    p.add_argument("--top-k", type=int, default=argparse.SUPPRESS, help="chunks retrieved")
     p.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
     p.add_argument("--thresholds", type=Path, help="TOML of metric goals (default: bundled)")
     p.add_argument("--candidates", type=int, help="candidates per retriever")
