@@ -78,7 +78,8 @@ def final_message(answer: Answer) -> str:
 
 
 def sources_for(assistant: Assistant, answer: Answer) -> str:
-    paths = {d.doc_id: d.path for d in assistant.documents()}
+    # The catalogue was just read for this question; no second read of the store.
+    paths = {doc_id: d.path for doc_id, d in assistant.retriever.records.items()}
     return render.sources_html(answer, paths)
 
 
