@@ -47,10 +47,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     lines = [runner.answer_line(c, a) for c, a, _ in results]
     for path in report.write_all(args.out, full, lines):
         print(f"wrote {path}")
-    print(json.dumps(full["summary"], indent=2))
+    print(json.dumps({"all": full["summary"], **full["splits"]}, indent=2))
     if args.compare:
         print("\n".join(runner.compare(full["summary"], json.loads(args.compare.read_text()))))
-    misses = runner.failures(full["summary"], args.thresholds or runner.THRESHOLDS)
+    misses = runner.failures(full, args.thresholds or runner.THRESHOLDS)
     for line in misses:
         print(f"below goal: {line}", file=sys.stderr)
     return 1 if misses else 0

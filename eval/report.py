@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 _LABELS = {
-    "numeric_accuracy": "Numeric accuracy",
-    "false_number_rate": "False-number rate",
-    "grounded_rate": "Grounded rate",
-    "citation_accuracy": "Citation accuracy",
+    "answer_accuracy": "Right figure first",
+    "stated_anywhere": "Right figure anywhere",
+    "false_number_rate": "Wrong figure first",
+    "citation_accuracy": "Right page cited",
     "retrieval_recall": "Retrieval recall",
-    "refusal_accuracy": "Refusal accuracy",
+    "refusal_accuracy": "Unanswerable refused",
+    "statement_share": "Answers stating the figure",
+    "quote_share": "Answers that are quotes",
+    "raw_check_rate": "Verified figures on the raw page",
 }
 
 
@@ -26,24 +29,30 @@ def write_all(out: Path, report: dict, answer_lines: list[dict]) -> list[Path]:
 
 
 def markdown(report: dict) -> str:
-    s = report["summary"]
-    lines = ["# Eval report", "", "| metric | value |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in s.items()]
+    columns = {"all": report["summary"], **report.get("splits", {})}
+    lines = ["# Eval report", "", "| metric | " + " | ".join(columns) + " |"]
+    lines.append("| --- |" + " --- |" * len(columns))
+    for name in report["summary"]:
+        values = " | ".join(str(c.get(name)) for c in columns.values())
+        lines.append(f"| {name} | {values} |")
     lines += ["", "## Configuration", ""]
     lines += [f"- {k}: {v}" for k, v in report["config"].items()]
     lines += [
         "",
         "## Cases",
         "",
-        "| id | expected | correct | answer |",
-        "| --- | --- | --- | --- |",
+        "| id | split | expected | right first | form | answer |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for c in report["cases"]:
         verdict = {True: "yes", False: "**no**", None: "-"}[c["correct"]]
         if not c["answerable"]:
             verdict = "yes" if c["refused_right"] else "**no**"
         answer = c["answer"].replace("|", "\\|").replace("\n", " ")[:160]
-        lines.append(f"| {c['id']} | {c['expected']} {c['unit']} | {verdict} | {answer} |")
+        lines.append(
+            f"| {c['id']} | {c['split']} | {c['expected']} {c['unit']} | {verdict} "
+            f"| {c['form']} | {answer} |"
+        )
     return "\n".join(lines) + "\n"
 
 

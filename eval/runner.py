@@ -15,9 +15,11 @@ from pathlib import Path
 from assistant.chat import Conversation, rewrite
 from assistant.config import Settings
 from assistant.core import Assistant
+from assistant.errors import ConfigError
 from assistant.types import Answer, IngestReport
 from eval.dataset import Case
-from eval.metrics import CaseScore, score, summarise
+from eval.metrics import CaseScore, PageText, by_split, score
+from eval.rawcheck import page_text
 
 THRESHOLDS = Path(__file__).with_name("thresholds.toml")
 CONFIG_KEYS = (
@@ -48,6 +50,12 @@ def conversation_for(case: Case) -> Conversation:
     return conversation
 
 
+def raw_pages(assistant: Assistant) -> PageText:
+    """Raw page text by (file name, page), read from the files the library was built from."""
+    paths = {r.source: r.path for r in assistant.documents()}
+    return lambda source, page: page_text(paths[source], page) if source in paths else ""
+
+
 def run(
     cases: list[Case],
     corpus: Path,
@@ -56,10 +64,11 @@ def run(
 ) -> tuple[IngestReport, list[tuple[Case, Answer, CaseScore]]]:
     assistant = Assistant(eval_settings(settings, corpus))
     ingest = assistant.ingest([corpus], prune=True)
+    pages = raw_pages(assistant)
     results = []
     for case in cases:
         answer = assistant.ask(case.question, conversation_for(case))
-        results.append((case, answer, score(case, answer)))
+        results.append((case, answer, score(case, answer, pages)))
         if on_case:
             on_case(case, answer)
     return ingest, results
@@ -83,6 +92,7 @@ def case_record(case: Case, answer: Answer, s: CaseScore) -> dict:
         "source": case.source,
         "page": case.page,
         "answer": answer.text,
+        "form": answer.form,
         "standalone_question": answer.standalone_question,
         "fallback": answer.fallback,
         "draft": answer.draft,
@@ -99,6 +109,7 @@ def answer_line(case: Case, answer: Answer) -> dict:
     return {
         "id": case.id,
         "answer": answer.text,
+        "form": answer.form,
         "citations": [
             {"source": c.chunk.source, "page": c.chunk.page, "text": c.chunk.text}
             for c in answer.citations
@@ -107,25 +118,37 @@ def answer_line(case: Case, answer: Answer) -> dict:
 
 
 def build_report(settings: Settings, results: list[tuple[Case, Answer, CaseScore]]) -> dict:
+    splits = by_split([s for _, _, s in results])
     return {
-        "summary": summarise([s for _, _, s in results]),
+        "summary": splits["all"],
+        "splits": {k: v for k, v in splits.items() if k != "all"},
         "config": config_of(settings, [a for _, a, _ in results]),
         "cases": [case_record(c, a, s) for c, a, s in results],
     }
 
 
-def failures(summary: dict, thresholds_path: Path = THRESHOLDS) -> list[str]:
-    """Metrics that miss their threshold, as readable lines."""
+def gated_summary(report: dict, limits: dict) -> tuple[str, dict]:
+    """The split the thresholds apply to (`gate_split`, default "test") and its summary."""
+    split = limits.get("gate_split", "test")
+    summary = report["summary"] if split == "all" else report["splits"].get(split)
+    if summary is None:
+        raise ConfigError(f"the dataset has no '{split}' split to check the thresholds against")
+    return split, summary
+
+
+def failures(report: dict, thresholds_path: Path = THRESHOLDS) -> list[str]:
+    """Metrics of the gated split that miss their threshold, as readable lines."""
     limits = tomllib.loads(thresholds_path.read_text())
+    split, summary = gated_summary(report, limits)
     out = []
     for name, floor in limits.get("minimum", {}).items():
         value = summary.get(name)
         if value is not None and value < floor:
-            out.append(f"{name} = {value} is below the minimum {floor}")
+            out.append(f"{split} split: {name} = {value} is below the minimum {floor}")
     for name, ceiling in limits.get("maximum", {}).items():
         value = summary.get(name)
         if value is not None and value > ceiling:
-            out.append(f"{name} = {value} is above the maximum {ceiling}")
+            out.append(f"{split} split: {name} = {value} is above the maximum {ceiling}")
     return out
 
 
