@@ -72,10 +72,10 @@ AI_INDEX_2024: list[list[Block]] = [
         "66 percent. Moreover, 52 percent express nervousness toward AI products and services, a "
         "13 percentage point rise from 2022.",
         "In the United States, data from Pew show that 52 percent of Americans report feeling more "
-        "concerned than excited about AI, up from 37 percent in 2022.",
+        "concerned than excited about AI.",
         "## Responsible AI",
-        "According to the AIAAIC database, which tracks incidents related to the ethical misuse of AI, "
-        "the number of AI incidents continues to climb: 123 incidents were reported in 2023, a 32.3 "
+        "According to the AI Incident Database (AIID), which tracks incidents related to the misuse "
+        "of AI, the number of AI incidents continues to climb: 123 incidents were reported in 2023, a 32.3 "
         "percent increase from 2022.",
     ],
 ]
