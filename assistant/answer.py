@@ -59,6 +59,7 @@ def _empty_cell(
         "citations": _citations(sources, [source.n]),
         "numbers": (),
         "refused": True,
+        "form": "refusal",
         "fallback": "empty table cell",
     }
 
@@ -104,6 +105,7 @@ class Answerer:
                 citations=(),
                 numbers=(),
                 refused=True,
+                form="refusal",
                 timings=_round(timings, t0),
                 **base,
             )
@@ -169,6 +171,7 @@ class Answerer:
                     "citations": (),
                     "numbers": (),
                     "refused": True,
+                    "form": "refusal",
                     "draft": draft,
                 }
             return self._fallback(
@@ -212,6 +215,7 @@ class Answerer:
                 "citations": (),
                 "numbers": (),
                 "refused": True,
+                "form": "refusal",
                 "fallback": reason,
                 "draft": draft,
             }
@@ -225,6 +229,7 @@ class Answerer:
             "text": text,
             "citations": _citations(sources, [source.n]),
             "numbers": checks,
+            "form": "quote",
             "fallback": reason,
             "draft": draft,
         }

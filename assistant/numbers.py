@@ -301,7 +301,12 @@ def expected_quantity(value: float, unit: str = "") -> Quantity:
     key = unit.strip().lower()
     if key in _UNIT_KINDS:
         return Quantity(text=str(value), value=float(value), kind=_UNIT_KINDS[key])
-    code = _CURRENCY_CODES.get(key, unit.strip().upper())
+    money = key.split("/")[0]  # "USD/mile": dollars per mile
+    code = _CURRENCY_CODES.get(money) or (
+        money.upper() if money.upper() in _CURRENCY_CODES.values() else ""
+    )
+    if not code:  # a physical unit (miles, weeks, cubic feet): compared as a plain number
+        return Quantity(text=str(value), value=float(value), kind="number")
     return Quantity(text=str(value), value=float(value), kind="currency", unit=code)
 
 

@@ -118,6 +118,7 @@ class Answer:
     backend: str
     model: str
     refused: bool = False
+    form: str = "model"  # model | composed | quote | refusal: how the text was produced
     fallback: str = ""  # why the model's own wording was replaced, when it was
     draft: str = ""  # the model's wording before checks, kept for diagnosis
     hits: tuple[Hit, ...] = ()
@@ -138,6 +139,7 @@ class IngestReport:
     removed: int = 0
     chunks_added: int = 0
     failed: tuple[FileFailure, ...] = ()
+    warnings: tuple[FileFailure, ...] = ()  # indexed, but with a problem the user should know
     seconds: float = 0.0
 
 
