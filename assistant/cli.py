@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=7860)
     srv.add_argument("--auth", help="require a login, as user:password (ASSISTANT_UI_AUTH)")
     srv.add_argument("--max-upload-mb", type=int, help="largest upload accepted")
+    srv.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="allow listening beyond this machine without a login (not recommended)",
+    )
 
     from eval.cli import add_bench_parser, add_eval_parser
 
@@ -84,7 +89,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         import os
 
         os.environ["ASSISTANT_CONFIG"] = str(args.config)
-    overrides = {k: getattr(args, k) for k in _GLOBAL_SETTINGS if getattr(args, k, None)}
+    overrides = {
+        k: getattr(args, k) for k in _GLOBAL_SETTINGS if getattr(args, k, None) is not None
+    }
     return Settings(**overrides)
 
 
@@ -105,6 +112,8 @@ def cmd_ingest(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-u
         print(summary_line(report))
         for f in report.failed:
             print(f"  failed: {f.path}: {f.reason}", file=sys.stderr)
+        for f in report.warnings:
+            print(f"  warning: {f.path}: {f.reason}", file=sys.stderr)
     return 1 if report.failed else 0
 
 
@@ -116,6 +125,7 @@ def report_dict(report: IngestReport) -> dict:
         "removed": report.removed,
         "chunks_added": report.chunks_added,
         "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
+        "warnings": [{"path": f.path, "reason": f.reason} for f in report.warnings],
         "seconds": report.seconds,
     }
 
@@ -274,10 +284,27 @@ def cmd_serve(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-un
         if not (sep and user and password):
             raise AssistantError("--auth must be user:password")
         auth = (user, password)
+    if auth is None and not is_loopback(args.host) and not args.insecure_no_auth:
+        raise AssistantError(
+            f"refusing to serve on {args.host} without a login: anyone who can reach this "
+            "machine could read the library. Add --auth user:password (or ASSISTANT_UI_AUTH), "
+            "or --insecure-no-auth if the network is trusted"
+        )
     limit = args.max_upload_mb or assistant.settings.max_upload_mb
     print(f"Serving on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
     launch(create_app(assistant, limit), assistant, args.host, args.port, auth, limit)
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 COMMANDS: dict[str, Callable] = {
@@ -309,9 +336,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # pydantic validation and the like: still no traceback
         if type(exc).__name__ == "ValidationError":
-            print(f"error: invalid setting: {exc}", file=sys.stderr)
+            print(f"error: invalid setting: {_one_line(exc)}", file=sys.stderr)
             return 2
         raise
+
+
+def _one_line(exc: Exception) -> str:
+    """A pydantic ValidationError as "name: problem; name: problem"."""
+    errors = getattr(exc, "errors", lambda: [])()
+    parts = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors]
+    return "; ".join(parts) or str(exc).splitlines()[0]
 
 
 if __name__ == "__main__":

@@ -23,3 +23,11 @@ class StoreUnavailableError(AssistantError):
 
 class DocumentError(AssistantError):
     """One input file cannot be read; the message names the reason."""
+
+
+class QuestionError(AssistantError):
+    """The question cannot be asked as given (for example, it is empty)."""
+
+
+class StoreBusyError(AssistantError):
+    """Another process is writing to the same library."""

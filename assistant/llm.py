@@ -36,6 +36,11 @@ class LlamaCppGenerator(Generator):
     backend = "llamacpp"
 
     def __init__(self, model: str, settings: Settings) -> None:
+        import os
+
+        # llama.cpp's OpenMP threads spin while they wait by default: two answering processes on
+        # one machine then starve each other (seconds become minutes). Sleeping threads share.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from llama_cpp import Llama
 
         self.model, path = resolve(model, settings.model_dir)

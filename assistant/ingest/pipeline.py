@@ -26,7 +26,8 @@ from typing import TypeVar
 from assistant.embed import Embedder
 from assistant.errors import DocumentError
 from assistant.ingest.chunking import Chunker
-from assistant.ingest.readers import SUPPORTED, read
+from assistant.ingest.readers import SUPPORTED, Limits
+from assistant.ingest.sandbox import Ceiling, Sandbox
 from assistant.store import Store
 from assistant.types import (
     Chunk,
@@ -51,6 +52,7 @@ class _Prepared:
     doc: Document
     chunks: list[Chunk]
     replaces: DocumentRecord | None
+    warnings: list[str]
 
 
 @dataclass
@@ -139,10 +141,18 @@ def _year_from_name(name: str) -> int | None:
 
 
 class Ingester:
-    def __init__(self, store: Store, embedder: Embedder, chunker: Chunker) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        chunker: Chunker,
+        limits: Limits | None = None,
+        ceiling: Ceiling | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
+        self._sandbox = Sandbox(limits or Limits(), ceiling or Ceiling())
 
     def run(
         self, paths: Iterable[Path], prune: bool = False, progress: Progress | None = None
@@ -154,18 +164,22 @@ class Ingester:
         tally = _Tally()
         manifests: dict[Path, dict] = {}
         pending: list[_Prepared] = []
-        for path, outcome in _prefetch(lambda p: self._prepare(p, records, manifests), files):
-            if progress:
-                progress(path)
-            if isinstance(outcome, FileFailure):
-                failures.append(outcome)
-            elif outcome is None:
-                tally.skipped += 1
-            else:
-                pending.append(outcome)
-            if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
-                self._write(pending, records, tally)
-                pending = []
+        warnings: list[FileFailure] = []
+        prepare = lambda p: self._prepare(p, records, manifests)  # noqa: E731
+        with self._sandbox:
+            for path, outcome in _prefetch(prepare, files):
+                if progress:
+                    progress(path)
+                if isinstance(outcome, FileFailure):
+                    failures.append(outcome)
+                elif outcome is None:
+                    tally.skipped += 1
+                else:
+                    pending.append(outcome)
+                    warnings += [FileFailure(str(path), w) for w in outcome.warnings]
+                if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
+                    self._write(pending, records, tally)
+                    pending = []
         self._write(pending, records, tally)
         if prune:
             tally.removed = self._prune(records.values())
@@ -176,6 +190,7 @@ class Ingester:
             removed=tally.removed,
             chunks_added=tally.chunks_added,
             failed=tuple(failures),
+            warnings=tuple(warnings),
             seconds=round(time.perf_counter() - started, 3),
         )
 
@@ -203,8 +218,8 @@ class Ingester:
         old = records.get(doc_id)
         if old is not None and old.content_hash == content_hash:
             return None
-        doc = self._parse(path, doc_id, content_hash, _manifest_for(path, manifests))
-        return _Prepared(doc, self.chunker.chunk(doc), old)
+        doc, warnings = self._parse(path, doc_id, content_hash, _manifest_for(path, manifests))
+        return _Prepared(doc, self.chunker.chunk(doc), old, warnings)
 
     def _write(
         self, batch: list[_Prepared], records: dict[str, DocumentRecord], tally: _Tally
@@ -226,15 +241,17 @@ class Ingester:
             else:
                 tally.updated += 1
 
-    def _parse(self, path: Path, doc_id: str, content_hash: str, manifest: dict) -> Document:
-        parsed = read(path)
+    def _parse(
+        self, path: Path, doc_id: str, content_hash: str, manifest: dict
+    ) -> tuple[Document, list[str]]:
+        parsed = self._sandbox.read(path)
         year = manifest.get("year") or _year_from_name(path.name)
         meta = DocumentMeta(
             title=str(manifest.get("title") or parsed.title or path.stem).strip(),
             publisher=str(manifest.get("publisher") or parsed.publisher or "").strip(),
             year=int(year) if year else None,
         )
-        return Document(
+        doc = Document(
             doc_id=doc_id,
             path=str(path.resolve()),
             source=path.name,
@@ -242,6 +259,7 @@ class Ingester:
             meta=meta,
             pages=tuple(parsed.pages),
         )
+        return doc, parsed.warnings
 
     def _prune(self, records: Iterable[DocumentRecord]) -> int:
         removed = 0

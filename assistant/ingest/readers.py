@@ -4,6 +4,12 @@ One reader per format, each returning `Parsed` (title hint, publisher hint, page
 kept as rows and each row repeats its column headers ("Region: China | Notable models: 15"), so
 a row stays meaningful on its own in a chunk, a search result or a citation.
 
+Every reader works within `Limits` (file size, uncompressed size of a ZIP container, pages,
+HTML nesting depth), checked before the expensive work, so a bomb fails with a reason instead of
+exhausting the machine; the sandbox (sandbox.py) adds a memory and time ceiling around it all.
+Invisible format characters (zero-width spaces, bidi overrides) are removed from every page:
+they can hide or reorder text that a reader of the citation would never see.
+
 PDF tables: PyMuPDF's `find_tables` costs about 0.3 s a page on the real reports (44 s for a
 160-page plan), so rows are recognised from the layout instead: a text block whose lines sit
 side by side on one baseline is a table row, and a run of rows with the same number of cells
@@ -14,17 +20,29 @@ column paragraphs are separate blocks.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import DocumentError
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file a reader will take on; each is a setting (see config.py)."""
+
+    file_mb: int = 200
+    uncompressed_mb: int = 100
+    pages: int = 3000
+    html_depth: int = 400
 
 
 @dataclass
@@ -33,23 +51,33 @@ class Parsed:
     title: str = ""
     publisher: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
-def read(path: Path) -> Parsed:
+def read(path: Path, limits: Limits | None = None) -> Parsed:
     """Parse `path`; raise DocumentError with a reason a user understands."""
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         raise DocumentError(
             f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED)})"
         )
+    if path.stat().st_size > limits.file_mb * 2**20:
+        raise DocumentError(f"file larger than the {limits.file_mb} MB limit")
     data = path.read_bytes()
     if not data.strip():
         raise DocumentError("empty file")
-    parsed = reader(path, data)
+    parsed = reader(path, data, limits)
+    parsed.pages = [Page(p.number, visible(p.text)) for p in parsed.pages]
     if not any(p.text.strip() for p in parsed.pages):
         raise DocumentError("no extractable text (a scanned PDF needs OCR first)")
     return parsed
+
+
+def visible(text: str) -> str:
+    """`text` without invisible format characters (zero-width, bidi controls, soft hyphens)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -75,7 +103,7 @@ def _clean(text: str) -> str:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path, data: bytes) -> Parsed:
+def _read_pdf(path: Path, data: bytes, limits: Limits) -> Parsed:
     import pymupdf
 
     if not data.startswith(b"%PDF"):
@@ -87,12 +115,35 @@ def _read_pdf(path: Path, data: bytes) -> Parsed:
     with doc:
         if doc.needs_pass or doc.is_encrypted:
             raise DocumentError("encrypted PDF (a password is required to read it)")
+        if doc.page_count > limits.pages:
+            raise DocumentError(f"{doc.page_count} pages, more than the {limits.pages}-page limit")
         try:
             pages = [Page(i + 1, _pdf_page_text(page)) for i, page in enumerate(doc)]
         except Exception as exc:
             raise DocumentError(f"corrupt or unreadable PDF ({exc})") from exc
         meta = doc.metadata or {}
-    return Parsed(pages=pages, title=meta.get("title") or "", publisher=meta.get("author") or "")
+        warnings = _pdf_damage(doc, data)
+    return Parsed(
+        pages=pages,
+        title=meta.get("title") or "",
+        publisher=meta.get("author") or "",
+        warnings=warnings,
+    )
+
+
+def _pdf_damage(doc: object, data: bytes) -> list[str]:
+    """A warning when the file is damaged: cut short (no end-of-file marker) or repaired."""
+    declared = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)
+    count = doc.page_count  # type: ignore[attr-defined]
+    expected = max((int(n) for n in declared), default=count)
+    if expected > count:
+        return [
+            f"damaged PDF: {expected - count} of {expected} pages could not be read "
+            f"(pages {count + 1}-{expected} are missing)"
+        ]
+    if b"%%EOF" not in data[-2048:] or getattr(doc, "is_repaired", False):
+        return ["damaged PDF: the file is truncated or was repaired; some text may be missing"]
+    return []
 
 
 def _pdf_page_text(page: object) -> str:
@@ -161,10 +212,34 @@ def _join_lines(lines: list[str]) -> str:
 _BLOCK_TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "dd", "dt"]
 
 
-def _read_html(path: Path, data: bytes) -> Parsed:
+class _Depth(HTMLParser):
+    """The deepest nesting of elements in an HTML text (void elements do not nest)."""
+
+    _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in self._VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
+
+
+def _read_html(path: Path, data: bytes, limits: Limits) -> Parsed:
     from bs4 import BeautifulSoup
 
     text = _decode(data)
+    depth = _Depth()
+    depth.feed(text)
+    if depth.deepest > limits.html_depth:
+        raise DocumentError(
+            f"HTML nested {depth.deepest} elements deep, more than the limit of {limits.html_depth}"
+        )
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup(["script", "style", "nav", "footer", "header", "noscript", "template"]):
         tag.decompose()
@@ -201,7 +276,7 @@ def _html_rows(table: object) -> list[list[str]]:
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
-def _read_markdown(path: Path, data: bytes) -> Parsed:
+def _read_markdown(path: Path, data: bytes, limits: Limits) -> Parsed:
     text = _decode(data)
     title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), "")
     return Parsed(pages=[Page(None, markdown_to_text(text))], title=title)
@@ -227,7 +302,7 @@ def markdown_to_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
-def _read_text(path: Path, data: bytes) -> Parsed:
+def _read_text(path: Path, data: bytes, limits: Limits) -> Parsed:
     text = _decode(data)
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     return Parsed(pages=[Page(None, text)], title=first[:120])
@@ -252,13 +327,20 @@ def _decode(data: bytes) -> str:
 # --- DOCX -------------------------------------------------------------------------------------
 
 
-def _read_docx(path: Path, data: bytes) -> Parsed:
+def _read_docx(path: Path, data: bytes, limits: Limits) -> Parsed:
     import io
 
     import docx
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError("not a DOCX file (not a ZIP container)")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        unpacked = sum(info.file_size for info in z.infolist())
+    if unpacked > limits.uncompressed_mb * 2**20:
+        raise DocumentError(
+            f"DOCX unpacks to {unpacked / 2**20:.0f} MB, more than the "
+            f"{limits.uncompressed_mb} MB limit (a ZIP bomb?)"
+        )
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:
@@ -274,7 +356,7 @@ def _read_docx(path: Path, data: bytes) -> Parsed:
     )
 
 
-_READERS: dict[str, Callable[[Path, bytes], Parsed]] = {
+_READERS: dict[str, Callable[[Path, bytes, Limits], Parsed]] = {
     ".pdf": _read_pdf,
     ".html": _read_html,
     ".htm": _read_html,
