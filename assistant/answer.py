@@ -1,67 +1,85 @@
 """Question → retrieval → evidence → generation → checks → Answer: the `Answerer`.
 
-The promise is that no figure reaches the user unless a retrieved source states it. The
-pipeline: questions the library does not cover get "The reports do not say." without
-generation (scope.py); the model sees a few numbered evidence sentences (evidence.py,
-prompt.py); its reply is streamed through the checks (checks.py); a reply that fails them is
-replaced by the best evidence sentence, quoted and cited, and the answer says why.
+The promise is that no figure reaches the user unless a retrieved source states it, and that
+nothing shown is ever taken back. The pipeline: questions the library does not cover get "The
+reports do not say." without generation (scope.py); the model sees a few numbered evidence
+units (evidence.py, prompt.py); its whole reply is judged by the checks (checks.py) before any
+of it is shown. A reply that fails them is replaced, in this order, by a sentence composed
+from the verified evidence unit (compose.py), or by that unit quoted; the answer says why.
+
+The reply is judged whole rather than released piece by piece: a prefix that passed when it
+was streamed could still be withdrawn by the final check (a later figure, a wrong subject),
+and the user would have seen a wrong figure for a moment. Short replies keep this fast.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from assistant import numbers
 from assistant.checks import (
     REFUSAL,
-    CheckedStream,
     check_quantity,
     citations_last,
     cited_numbers,
     drop_invalid_citations,
     focus_of,
     review,
-    review_figure,
 )
+from assistant.compose import compose
 from assistant.embed import Embedder
-from assistant.evidence import (
-    Evidence,
-    names,
-    select,
-    wanted_kind,
-)
+from assistant.evidence import Evidence, kind_figures, names, select, wanted_kind
 from assistant.lexical import tokenize
 from assistant.llm import Generator
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
 from assistant.retrieve import HybridRetriever, Retrieval
 from assistant.scope import missing_cell, uncovered_terms
-from assistant.types import Answer, Citation, Filters, Hit, Quantity
+from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantity
 
 FALLBACK_LEAD = "The source says:"
 STRONG_OVERLAP = 0.5  # a refusal is overridden when a source holds this share of the terms
 
 
-def _empty_cell(
-    question: str, evidence: list[Evidence], sources: list[Source], hits: tuple[Hit, ...]
-) -> dict | None:
-    """A refusal that cites the table row whose cell for the question is empty (n/a)."""
-    if not evidence:
-        return None
-    top = evidence[0]
-    subjects = names(question)
-    if not (subjects <= set(tokenize(top.text)) and missing_cell(question, top.text)):
-        return None
-    source = next(s for s in sources if s.hit is hits[top.hit])
-    text = f"{NOT_COVERED} The table in [{source.n}] gives no figure for it."
-    return {
-        "text": text,
-        "citations": _citations(sources, [source.n]),
-        "numbers": (),
-        "refused": True,
-        "form": "refusal",
-        "fallback": "empty table cell",
-    }
+@dataclass(frozen=True)
+class Reply:
+    """The judged content of an answer: what is shown, how it was produced, and why."""
+
+    text: str
+    form: str  # model | composed | quote | refusal
+    citations: tuple[Citation, ...] = ()
+    numbers: tuple[NumberCheck, ...] = ()
+    fallback: str = ""  # why the model's wording was replaced, when it was
+    draft: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.form == "refusal"
+
+
+def refusal(
+    reason: str = "", draft: str = "", text: str = NOT_COVERED, cites: tuple[Citation, ...] = ()
+) -> Reply:
+    return Reply(text, "refusal", cites, (), reason, draft)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the checks need about one question: its evidence and the shown sources."""
+
+    question: str
+    kind: str
+    evidence: list[Evidence]
+    sources: list[Source]
+    hits: tuple[Hit, ...]
+
+    def source_of(self, e: Evidence) -> Source:
+        return next(s for s in self.sources if s.hit is self.hits[e.hit])
+
+    @property
+    def include_time(self) -> bool:
+        return self.kind == "time"
 
 
 class Answerer:
@@ -84,64 +102,64 @@ class Answerer:
         self.max_tokens = max_tokens
 
     def stream(
-        self, question: str, standalone: str, filters: Filters | None = None
+        self,
+        question: str,
+        standalone: str,
+        filters: Filters | None = None,
+        avoid: tuple[Quantity, ...] = (),
     ) -> Iterator[str | Answer]:
-        """Yield checked text pieces, then the final Answer."""
+        """Yield the judged answer text once, then the final Answer. `avoid`: figures the
+        previous answer gave, which a follow-up does not ask for again."""
         t0 = time.perf_counter()
         retrieval = self.retriever.retrieve(standalone, self.top_k, filters)
         timings = {"retrieval_s": time.perf_counter() - t0}
         generator = self._generator_factory()
-        base = {
-            "question": question,
-            "standalone_question": standalone,
-            "hits": retrieval.hits,
-            "backend": generator.backend,
-            "model": generator.model,
-        }
-        if not self._in_scope(standalone, retrieval):
-            yield NOT_COVERED
-            yield Answer(
-                text=NOT_COVERED,
-                citations=(),
-                numbers=(),
-                refused=True,
-                form="refusal",
-                timings=_round(timings, t0),
-                **base,
-            )
-            return
+        reply = self._reply(standalone, retrieval, generator, timings, t0, avoid)
+        yield reply.text
+        yield Answer(
+            question=question,
+            standalone_question=standalone,
+            text=reply.text,
+            citations=reply.citations,
+            numbers=reply.numbers,
+            backend=generator.backend,
+            model=generator.model,
+            refused=reply.refused,
+            form=reply.form,
+            fallback=reply.fallback,
+            draft=reply.draft,
+            hits=retrieval.hits,
+            timings=_round(timings, t0),
+        )
+
+    def _reply(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        generator: Generator,
+        timings: dict[str, float],
+        t0: float,
+        avoid: tuple[Quantity, ...] = (),
+    ) -> Reply:
+        if not self._in_scope(question, retrieval):
+            return refusal()
         hits = retrieval.hits
         evidence = select(
-            standalone, retrieval.query_embedding, hits, self.embedder, self.evidence_sentences
+            question, retrieval.query_embedding, hits, self.embedder, self.evidence_sentences
         )
-        sources = build_sources(evidence, hits)
-        empty = _empty_cell(standalone, evidence, sources, hits)
+        kind = wanted_kind(question)
+        evidence = [e for e in evidence if not repeats(e, kind, avoid)]
+        ctx = Context(question, kind, evidence, build_sources(evidence, hits), hits)
+        empty = _empty_cell(ctx)
         if empty is not None:
-            yield empty["text"]
-            yield Answer(**empty, timings=_round(timings, t0), **base)
-            return
-        kind = wanted_kind(standalone)
-        focus = focus_of(evidence, kind)
-
-        def passes(q: Quantity) -> bool:
-            if not check_quantity(q, sources, []).verified:
-                return False
-            return not focus or not review_figure(q, standalone, kind, focus)
-
-        include_time = kind == "time"
-        checker = CheckedStream(passes, include_time, hold=bool(focus))
+            return empty
         t1 = time.perf_counter()
-        for piece in generator.stream(build_messages(standalone, sources), self.max_tokens):
+        draft = ""
+        for piece in generator.stream(build_messages(question, ctx.sources), self.max_tokens):
             timings.setdefault("first_token_s", time.perf_counter() - t0)
-            released = checker.feed(piece)
-            if released:
-                yield released
-        tail = checker.feed("", final=True)
-        if tail:
-            yield tail
+            draft += piece
         timings["generation_s"] = time.perf_counter() - t1
-        answer = self._finish(checker.text, standalone, kind, sources, evidence, hits)
-        yield Answer(**answer, timings=_round(timings, t0), **base)
+        return judge(draft, ctx)
 
     def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
         return (
@@ -150,94 +168,78 @@ class Answerer:
             and not uncovered_terms(question, retrieval.hits, self.retriever.knows)
         )
 
-    def _finish(
-        self,
-        draft: str,
-        question: str,
-        kind: str,
-        sources: list[Source],
-        evidence: list[Evidence],
-        hits: tuple[Hit, ...],
-    ) -> dict:
-        """The Answer's content: the model's reply if it passes review, else the fallback."""
-        valid = {s.n for s in sources}
-        text = citations_last(drop_invalid_citations(draft.strip(), valid))
-        include_time = kind == "time"
-        if REFUSAL.search(text) and not numbers.checkable(text, include_time):
-            best = _best(evidence, kind)
-            if best is None or best.overlap < STRONG_OVERLAP:
-                return {
-                    "text": NOT_COVERED,
-                    "citations": (),
-                    "numbers": (),
-                    "refused": True,
-                    "form": "refusal",
-                    "draft": draft,
-                }
-            return self._fallback(
-                draft,
-                sources,
-                evidence,
-                hits,
-                kind,
-                "refused although a source answers",
-                include_time,
-            )
-        cited = cited_numbers(text, valid)
-        checks = [check_quantity(q, sources, cited) for q in numbers.checkable(text, include_time)]
-        reason = review(text, checks, question, kind, evidence)
-        if reason:
-            return self._fallback(draft, sources, evidence, hits, kind, reason, include_time)
-        used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
-        if used and not cited:
-            text = f"{text.rstrip()} " + "".join(f"[{n}]" for n in used)
-        return {
-            "text": text,
-            "citations": _citations(sources, used),
-            "numbers": tuple(checks),
-            "draft": draft,
-        }
 
-    def _fallback(
-        self,
-        draft: str,
-        sources: list[Source],
-        evidence: list[Evidence],
-        hits: tuple[Hit, ...],
-        kind: str,
-        reason: str,
-        include_time: bool,
-    ) -> dict:
-        best = _best(evidence, kind) or (evidence[0] if evidence else None)
-        if best is None:
-            return {
-                "text": NOT_COVERED,
-                "citations": (),
-                "numbers": (),
-                "refused": True,
-                "form": "refusal",
-                "fallback": reason,
-                "draft": draft,
-            }
-        source = next(s for s in sources if s.hit is hits[best.hit])
-        text = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
-        checks = tuple(
-            check_quantity(q, sources, [source.n])
-            for q in numbers.checkable(best.text, include_time)
-        )
-        return {
-            "text": text,
-            "citations": _citations(sources, [source.n]),
-            "numbers": checks,
-            "form": "quote",
-            "fallback": reason,
-            "draft": draft,
-        }
+def repeats(unit: Evidence, kind: str, avoid: tuple[Quantity, ...]) -> bool:
+    """Does the unit only restate figures the previous answer gave?"""
+    figures = kind_figures(unit.text, kind) if kind != "none" else []
+    return bool(avoid and figures) and all(
+        any(numbers.same_quantity(f, a) for a in avoid) for f in figures
+    )
 
 
-def _best(evidence: list[Evidence], kind: str) -> Evidence | None:
-    """The best evidence sentence holding a figure of the kind asked for."""
-    return next(iter(focus_of(evidence, kind)), None)
+def _empty_cell(ctx: Context) -> Reply | None:
+    """A refusal that cites the table row whose cell for the question is empty (n/a)."""
+    if not ctx.evidence:
+        return None
+    top = ctx.evidence[0]
+    if not (
+        names(ctx.question) <= set(tokenize(top.text)) and missing_cell(ctx.question, top.text)
+    ):
+        return None
+    source = ctx.source_of(top)
+    text = f"{NOT_COVERED} The table in [{source.n}] gives no figure for it."
+    return refusal("empty table cell", text=text, cites=_citations(ctx.sources, [source.n]))
+
+
+def judge(draft: str, ctx: Context) -> Reply:
+    """The model's reply if it passes review, else the best replacement."""
+    valid = {s.n for s in ctx.sources}
+    text = citations_last(drop_invalid_citations(draft.strip(), valid))
+    if REFUSAL.search(text) and not numbers.checkable(text, ctx.include_time):
+        best = _best(ctx)
+        if best is None or best.overlap < STRONG_OVERLAP:
+            return refusal(draft=draft)
+        return replacement(draft, ctx, "refused although a source answers")
+    cited = cited_numbers(text, valid)
+    checks = [
+        check_quantity(q, ctx.sources, cited) for q in numbers.checkable(text, ctx.include_time)
+    ]
+    reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence)
+    if reason:
+        return replacement(draft, ctx, reason)
+    used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
+    if used and not cited:
+        text = f"{text.rstrip()} " + "".join(f"[{n}]" for n in used)
+    return Reply(text, "model", _citations(ctx.sources, used), tuple(checks), "", draft)
+
+
+def replacement(draft: str, ctx: Context, reason: str) -> Reply:
+    """A sentence composed from the best evidence unit that can answer, or that unit quoted.
+
+    When the question asks for a figure and no unit can give it (none holds a figure of that
+    kind for the period asked about), the answer is that the reports do not say: quoting a
+    nearby figure about something else would read as an answer.
+    """
+    best = _best(ctx)
+    if best is None and ctx.kind != "none":
+        return refusal(reason, draft)
+    best = best or (ctx.evidence[0] if ctx.evidence else None)
+    if best is None:
+        return refusal(reason, draft)
+    source = ctx.source_of(best)
+    composed = compose(ctx.question, best, ctx.kind, source.n) if ctx.kind != "none" else ""
+    form = "composed" if composed else "quote"
+    text = composed or f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
+    checks = tuple(
+        check_quantity(q, ctx.sources, [source.n])
+        for q in numbers.checkable(text, ctx.include_time)
+    )
+    return Reply(text, form, _citations(ctx.sources, [source.n]), checks, reason, draft)
+
+
+def _best(ctx: Context) -> Evidence | None:
+    """The best evidence unit holding a figure of the kind asked for."""
+    return next(iter(focus_of(ctx.evidence, ctx.kind, ctx.question)), None)
 
 
 def _citations(sources: list[Source], used: list[int]) -> tuple[Citation, ...]:

@@ -4,10 +4,15 @@ Rewriting is done by rules rather than by the language model: the small local mo
 answer the follow-up instead of rewriting it, or drop the figure being asked about. The rules
 cover the common shapes of follow-ups in a research chat:
 - "And China?", "What about the UK?", "How about in 2022?": the previous question with its last
-  name (or year) replaced by the new one;
-- "What was it in 2022?", "How fast did that grow?": a question leaning on the previous one
-  through a pronoun gets the previous question appended as context;
+  name (or year) replaced by the new one; "And in low-income countries?" replaces the phrase of
+  the previous question that ends with the same word ("in high-income countries");
+- "What was it in 2022?", "How fast did that grow?", "How many times larger is the US
+  figure?": a question leaning on the previous one (a pronoun, or "the ... figure/number/amount")
+  gets the previous question appended as context;
 - anything else is already standalone.
+
+The conversation also keeps the figures of the last answer: a follow-up asks for something new,
+so the answer stage does not give the same figure again from the same evidence.
 """
 
 from __future__ import annotations
@@ -15,12 +20,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.types import Quantity
+
 _SHORT_FOLLOW = re.compile(
     r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+"
     r"(?P<rest>.+?)\s*\??\s*$",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(it|its|it's|that|this|those|these|they|them|their|there|same)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(it|its|it's|that|this|those|these|they|them|their|there|same)\b"
+    r"|\bthe (?:[\w-]+ )?(?:figure|number|amount|value|total|one|ones)s?\b",
+    re.I,
+)
 _LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NAME = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w.-]*)(?:\s+(?:of\s+)?[A-Z][\w.-]*)*")
@@ -50,15 +61,18 @@ _NOT_NAMES = frozenset(
 
 @dataclass
 class Conversation:
-    """The standalone form of each question asked so far, oldest first."""
+    """The standalone form of each question asked so far, oldest first, and the figures the
+    last answer gave."""
 
     turns: list[str] = field(default_factory=list)
+    last_figures: tuple[Quantity, ...] = ()
 
     def standalone(self, question: str) -> str:
         return rewrite(question, self.turns[-1] if self.turns else None)
 
-    def add(self, standalone: str) -> None:
+    def add(self, standalone: str, figures: tuple[Quantity, ...] = ()) -> None:
         self.turns.append(standalone)
+        self.last_figures = figures
 
 
 def _names(text: str) -> list[re.Match[str]]:
@@ -68,6 +82,19 @@ def _names(text: str) -> list[re.Match[str]]:
         if words and words[-1] not in _NOT_NAMES and not (len(words) == 1 and m.start() == 0):
             out.append(m)
     return out
+
+
+def _replace_phrase(previous: str, rest: str) -> str:
+    """`previous` with the phrase that ends in `rest`'s last word replaced by `rest`, or ""."""
+    words = rest.split()
+    if not words:
+        return ""
+    head = re.escape(words[-1].lower())
+    span = rf"(?:\S+\s+){{{len(words) - 1}}}{head}\b" if len(words) > 1 else rf"\b{head}\b"
+    m = list(re.finditer(span, previous, re.IGNORECASE))
+    if len(m) != 1:
+        return ""
+    return previous[: m[0].start()] + rest + previous[m[0].end() :]
 
 
 def rewrite(question: str, previous: str | None) -> str:
@@ -85,6 +112,9 @@ def rewrite(question: str, previous: str | None) -> str:
             last = names[-1]
             rest = _LEADING_PREPOSITION.sub("", rest)
             return previous[: last.start()] + rest + previous[last.end() :]
+        aligned = _replace_phrase(previous, rest)
+        if aligned:
+            return aligned
         return f"{question.strip()} (follow-up to: {previous})"
     if _PRONOUN.search(question) or len(question.split()) <= 3:
         return f"{question.strip()} (follow-up to: {previous})"

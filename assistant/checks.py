@@ -1,21 +1,20 @@
-"""The checks between the model and the user: citations, figures and the streamed text.
+"""The checks between the model and the user: citations, figures and the reply's wording.
 
 - a citation that names no shown source is dropped;
 - every quantity in the reply is looked up in the chunks it cites, then in the other shown
   sources; found ones are verified (with the chunk and the matching text), others are not;
 - `review` decides whether the reply may be shown as written; verified is necessary but not
-  enough (see its docstring);
-- `CheckedStream` releases streamed text only up to the next figure that has not passed, so
-  an unverified figure is never shown, even for a moment.
+  enough (see its docstring). A reply that is only markers, bullets or the question restated
+  is no answer, and a reply with no figure must be made of the sources' own words (so an
+  instruction smuggled into a document cannot speak through the model).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from assistant import numbers
-from assistant.evidence import Evidence, figures_asked_for, has_kind, names
+from assistant.evidence import Evidence, figures_asked_for, has_kind, names, periods_missing
 from assistant.lexical import tokenize
 from assistant.prompt import Source
 from assistant.types import NumberCheck, Quantity
@@ -28,7 +27,8 @@ REFUSAL = re.compile(
 _CITE = re.compile(r"\[\s*(?:source\s*)?(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.IGNORECASE)
 FOCUS = 2  # the reply's figures must come from at most this many best evidence sentences
 FOCUS_MARGIN = 0.1  # ... of which the second counts only if it scores within this of the first
-_HOLD_CHARS = 24  # a figure's scale word or unit may still follow within this many characters
+MIN_WORDS = 3  # a reply with fewer words (a bare figure, a bullet) is not a sentence
+GROUNDED_SHARE = 0.6  # of a figure-free reply's own words, the share the sources must contain
 
 
 def citations_last(text: str) -> str:
@@ -74,64 +74,6 @@ def _context(text: str, match: Quantity, width: int = 80) -> str:
     return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
 
 
-class CheckedStream:
-    """Release streamed text only up to the next figure that has not passed its check.
-
-    With `hold` set (the question asks for a figure), nothing is released before the first
-    figure has passed: a reply that never states one will be replaced, so none of it is shown.
-    """
-
-    def __init__(
-        self, verify: Callable[[Quantity], bool], include_time: bool, hold: bool = False
-    ) -> None:
-        self.verify = verify
-        self.include_time = include_time
-        self.hold = hold
-        self.text = ""
-        self.released = 0
-        self.blocked = False
-        self._verified: set[tuple[int, str]] = set()
-
-    def feed(self, piece: str, final: bool = False) -> str:
-        self.text += piece
-        if self.blocked:
-            return ""
-        limit = len(self.text) if final else self._stable_end()
-        for q in numbers.checkable(self.text, self.include_time):
-            if q.start >= limit:
-                break
-            settled = final or q.end + _HOLD_CHARS <= len(self.text)
-            if not settled:
-                limit = min(limit, q.start)
-                break
-            if (q.start, q.text) not in self._verified:
-                if not self.verify(q):
-                    self.blocked = True
-                    limit = min(limit, q.start)
-                    break
-                self._verified.add((q.start, q.text))
-        if self.hold and not self._verified:
-            return ""
-        return self._release(limit)
-
-    def _stable_end(self) -> int:
-        """Text may still change at its tail: a word, a figure or a "[n]" marker in progress."""
-        end = len(self.text)
-        if not self.text[-1:].isspace():
-            end = self.text.rfind(" ") + 1
-        bracket = self.text.rfind("[")
-        if bracket > self.text.rfind("]"):
-            end = min(end, bracket)
-        return end
-
-    def _release(self, limit: int) -> str:
-        if limit <= self.released:
-            return ""
-        out = self.text[self.released : limit]
-        self.released = limit
-        return out
-
-
 def review(
     text: str, checks: list[NumberCheck], question: str, kind: str, evidence: list[Evidence]
 ) -> str:
@@ -145,11 +87,18 @@ def review(
     """
     if not text:
         return "empty answer"
+    if not _own_words(text, question):
+        return "no answer in the reply"
+    if len(re.findall(r"[A-Za-z]{2,}", _CITE.sub(" ", text))) < MIN_WORDS:
+        return "not a sentence"
     if any(not c.verified for c in checks):
         return "unverified figure"
-    focus = focus_of(evidence, kind)
+    focus = focus_of(evidence, kind, question)
+    if not focus and kind != "none":
+        return "no source gives a figure of this kind for the period asked"
     if not focus:
-        return ""
+        grounded = checks or _grounded_share(text, question, evidence) >= GROUNDED_SHARE
+        return "" if grounded else "wording not found in the sources"
     if not has_kind(text, kind):
         return "no figure of the kind asked for"
     for check in checks:
@@ -157,6 +106,17 @@ def review(
         if reason:
             return reason
     return ""
+
+
+def _own_words(text: str, question: str) -> set[str]:
+    """The reply's terms that are not the question's (markers and bullets have none)."""
+    return set(tokenize(_CITE.sub(" ", text))) - set(tokenize(question))
+
+
+def _grounded_share(text: str, question: str, evidence: list[Evidence]) -> float:
+    words = _own_words(text, question)
+    found = set().union(*(set(tokenize(e.with_heading())) for e in evidence)) if evidence else set()
+    return len(words & found) / len(words) if words else 1.0
 
 
 def review_figure(q: Quantity, question: str, kind: str, focus: list[Evidence]) -> str:
@@ -174,9 +134,14 @@ def review_figure(q: Quantity, question: str, kind: str, focus: list[Evidence]) 
     return ""
 
 
-def focus_of(evidence: list[Evidence], kind: str) -> list[Evidence]:
-    """The best evidence sentences that hold a figure of the kind asked for: the first, and
-    the next only when it scores nearly as well (on the bundled eval, the sentence ranked
-    second was right only where it trailed the first by less than 0.05, or by far more)."""
-    holding = [e for e in evidence if kind != "none" and has_kind(e.text, kind)][:FOCUS]
+def focus_of(evidence: list[Evidence], kind: str, question: str = "") -> list[Evidence]:
+    """The best evidence units that can answer: they hold a figure of the kind asked for, and
+    mention the period the question asks about (periods_missing). The first, and the next only
+    when it scores nearly as well (on the bundled eval's tune split, the unit ranked second was
+    right only where it trailed the first by less than 0.05, or by far more)."""
+    holding = [
+        e
+        for e in evidence
+        if kind != "none" and has_kind(e.text, kind) and not periods_missing(question, e)
+    ][:FOCUS]
     return [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]

@@ -15,10 +15,13 @@ from assistant.answer import Answerer
 from assistant.chat import Conversation
 from assistant.config import Settings
 from assistant.embed import Embedder, make_embedder
-from assistant.errors import NothingIndexedError
+from assistant.errors import NothingIndexedError, QuestionError
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.pipeline import Ingester, Progress
+from assistant.ingest.readers import Limits
+from assistant.ingest.sandbox import Ceiling
 from assistant.llm import Generator, select_backend
+from assistant.lock import writer_lock
 from assistant.retrieve import HybridRetriever
 from assistant.store import Store, connect
 from assistant.types import Answer, DocumentRecord, Filters, IngestReport
@@ -51,9 +54,16 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        cache = self.settings.data_dir / "lexical"
+        s = self.settings
         return HybridRetriever(
-            self.store, self.embedder, cache, self.settings.candidates, self.settings.rrf_k
+            self.store,
+            self.embedder,
+            s.data_dir / "lexical",
+            s.candidates,
+            s.rrf_k,
+            s.doc_rare_share,
+            s.doc_margin,
+            s.relevance_floor,
         )
 
     @cached_property
@@ -79,7 +89,12 @@ class Assistant:
     def ingest(
         self, paths: Iterable[Path], prune: bool = False, progress: Progress | None = None
     ) -> IngestReport:
-        report = Ingester(self.store, self.embedder, self.chunker).run(paths, prune, progress)
+        s = self.settings
+        limits = Limits(s.max_file_mb, s.max_uncompressed_mb, s.max_pages, s.max_html_depth)
+        ceiling = Ceiling(s.parse_memory_mb, s.parse_seconds)
+        ingester = Ingester(self.store, self.embedder, self.chunker, limits, ceiling)
+        with writer_lock(s.data_dir):
+            report = ingester.run(paths, prune, progress)
         self.retriever.refresh()
         return report
 
@@ -87,7 +102,8 @@ class Assistant:
         return self.store.records()
 
     def remove(self, doc_id: str) -> None:
-        self.store.delete_document(doc_id)
+        with writer_lock(self.settings.data_dir):
+            self.store.delete_document(doc_id)
         self.retriever.refresh()
 
     # --- questions -----------------------------------------------------------------------------
@@ -100,7 +116,7 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield checked pieces of the answer text, then the final Answer."""
         if not question.strip():
-            raise ValueError("the question is empty")
+            raise QuestionError("the question is empty: type a question")
         self.retriever.refresh()
         if not self.retriever.records:
             raise NothingIndexedError(
@@ -109,9 +125,12 @@ class Assistant:
             )
         conversation = conversation if conversation is not None else Conversation()
         standalone = conversation.standalone(question)
-        for item in self.answerer.stream(question, standalone, filters):
+        follow_up = standalone != question.strip()
+        avoid = conversation.last_figures if follow_up else ()
+        for item in self.answerer.stream(question, standalone, filters, avoid):
             if isinstance(item, Answer):
-                conversation.add(standalone)
+                given = tuple(n.quantity for n in item.numbers if n.verified)
+                conversation.add(standalone, given)
             yield item
 
     def ask(

@@ -29,6 +29,15 @@ _LEANS_BACK = re.compile(
 OVERLAP_WEIGHT = 0.8
 _NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
 _HEADING = re.compile(r"^(?!.*[.!?]$)(?!.*\|).{3,60}$")  # a short line without a final stop
+# Text in a document that speaks to an AI system rather than to a reader: a prompt-injection
+# attempt. Such a sentence is never evidence: it is neither shown to the model nor quoted.
+_ADDRESSES_THE_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|"
+    r"guidelines|context)\b|\b(?:reply|respond|answer|output|say)\b.{0,15}\bonly\b.{0,15}"
+    r"\bwith\b|\byou are now\b|\bsystem prompt\b|\b(?:as an|you are an?) (?:ai|assistant|"
+    r"language model)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
 
 
@@ -71,6 +80,11 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def addresses_the_model(text: str) -> bool:
+    """Does the text give orders to an AI system (a prompt-injection attempt)?"""
+    return bool(_ADDRESSES_THE_MODEL.search(text))
+
+
 def wanted_kind(question: str) -> str:
     """The kind of quantity a question asks for: percent, multiplier, time, any or none."""
     q = question.lower()
@@ -78,6 +92,8 @@ def wanted_kind(question: str) -> str:
         return "multiplier"
     if re.search(r"\b(share|percent|percentage|proportion|what fraction|%|rate of)\b", q):
         return "percent"
+    if re.search(r"\bhow many\b", q):
+        return "count"
     if re.search(
         r"\b(how (many|much|large|big|fast|long)|amount|cost|budget|fine|funding|investment"
         r"|worth|value|total|number of|size|figure|allocation|threshold|votes?)\b",
@@ -89,10 +105,15 @@ def wanted_kind(question: str) -> str:
     return "none"
 
 
-def _figures(text: str, kind: str) -> list[numbers.Quantity]:
+def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
+    """The figures in `text` of the kind a question asks for."""
     found = numbers.checkable(text, include_time=kind == "time")
     if kind in ("percent", "multiplier"):
         return [q for q in found if q.kind == kind]
+    if kind == "count":
+        return [q for q in found if q.kind == "number"]
+    if kind == "time":
+        return [q for q in found if q.kind in ("year", "date")]
     return found
 
 
@@ -103,7 +124,7 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     60 characters either side; a year named in the question counts three times. Empty when
     the sentence has fewer than two figures or none stands out.
     """
-    figures = _figures(sentence, kind)
+    figures = kind_figures(sentence, kind)
     if len(figures) < 2:
         return []
     terms = set(tokenize(question))
@@ -132,6 +153,8 @@ def has_kind(text: str, kind: str) -> bool:
         return any(q.kind in ("year", "date") for q in found)
     if kind == "any":
         return any(q.kind not in ("year", "date") for q in found)
+    if kind == "count":
+        return any(q.kind == "number" for q in found)
     return any(q.kind == kind for q in found)
 
 
@@ -143,7 +166,7 @@ def select(
         (i, head, s)
         for i, h in enumerate(hits)
         for head, s in split_sentences(h.chunk.text)
-        if len(s) > 15
+        if len(s) > 15 and not addresses_the_model(s)
     ]
     if not candidates:
         return []
@@ -173,6 +196,27 @@ def _term_weights(terms: set[str], bags: list[set[str]], subjects: set[str]) -> 
         t: math.log(1 + n / (1 + sum(t in bag for bag in bags))) * (2 if t in subjects else 1)
         for t in terms
     }
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def periods_missing(question: str, unit: Evidence) -> set[str]:
+    """Years the question asks about that the evidence unit never mentions.
+
+    A year that the unit's document title carries names the document ("the FY 2022-2026
+    plan"), not the period of the figure, so it is not required of the unit. A range in the
+    question ("2020-2024") is covered by the unit mentioning any year of it.
+    """
+    text = f"{unit.heading} {unit.text}"
+    in_title = set(_YEAR.findall(unit.title))
+    missing = set()
+    for span in re.finditer(rf"{_YEAR.pattern}(?:\s*[-–]\s*{_YEAR.pattern})?", question):
+        years = set(_YEAR.findall(span.group(0)))
+        if years & in_title or len(years) > 1:
+            continue
+        missing |= {y for y in years if y not in text}
+    return missing
 
 
 def names(question: str) -> set[str]:

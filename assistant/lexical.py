@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +22,8 @@ import Stemmer
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "4"
+TOKENIZER_VERSION = "5"
+PROFILE_CHARS = 600  # of a document's first page: where reports print their title and issuer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset(
@@ -60,6 +61,31 @@ class _Meta:
     sources: list[str]
     publishers: list[str]
     years: list[int]
+    profiles: dict[str, str] = field(default_factory=dict)  # source → what names the document
+    spread: dict[str, int] = field(default_factory=dict)  # profile term → documents using it
+
+
+def spread_of(chunks: list[Chunk], profiles: dict[str, str]) -> dict[str, int]:
+    """For each term of the profiles, in how many documents' text (anywhere) it occurs."""
+    vocab = {t for text in profiles.values() for t in tokenize(text)}
+    seen: dict[str, set[str]] = {}
+    for c in chunks:
+        for t in vocab.intersection(tokenize(c.text)):
+            seen.setdefault(t, set()).add(c.source)
+    return {t: len(seen.get(t, ())) for t in vocab}
+
+
+def profiles_of(chunks: list[Chunk]) -> dict[str, str]:
+    """For each document: its title, file name, publisher and the start of its first page."""
+    first: dict[str, Chunk] = {}
+    for c in chunks:
+        index = int(c.chunk_id.rsplit(":", 1)[1])
+        if c.source not in first or index < int(first[c.source].chunk_id.rsplit(":", 1)[1]):
+            first[c.source] = c
+    return {
+        s: f"{c.title}\n{Path(s).stem}\n{c.publisher}\n{c.text[:PROFILE_CHARS]}"
+        for s, c in first.items()
+    }
 
 
 class LexicalIndex:
@@ -86,6 +112,8 @@ class LexicalIndex:
             publishers=[c.publisher for c in chunks],
             years=[c.year if c.year is not None else -1 for c in chunks],
         )
+        meta.profiles = profiles_of(chunks)
+        meta.spread = spread_of(chunks, meta.profiles)
         return cls(bm25, meta)
 
     def save(self, path: Path) -> None:

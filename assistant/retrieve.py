@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense vectors from Chroma plus BM25, fused by reciprocal rank.
+"""Hybrid retrieval: dense vectors from Chroma plus BM25, fused by reciprocal rank, within the
+documents a question names (documents.py).
 
 Dense search finds paraphrases ("chip subsidies" for "semiconductor manufacturing incentives");
 BM25 finds exact figures and names ("378,000", "BEAD"). Reciprocal-rank fusion needs no score
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.documents import named_documents
 from assistant.embed import Embedder
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
 from assistant.store import Store, fingerprint
@@ -28,13 +30,24 @@ class Retrieval:
 
 class HybridRetriever:
     def __init__(
-        self, store: Store, embedder: Embedder, cache_dir: Path, candidates: int, rrf_k: int
+        self,
+        store: Store,
+        embedder: Embedder,
+        cache_dir: Path,
+        candidates: int,
+        rrf_k: int,
+        doc_rare_share: float = 0.1,
+        doc_margin: float = 0.8,
+        scope_floor: float = 0.2,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.doc_rare_share = doc_rare_share
+        self.doc_margin = doc_margin
+        self.scope_floor = scope_floor
         self._lexical: LexicalIndex | None = None
         self._fingerprint = ""
         self._records: dict[str, DocumentRecord] = {}
@@ -78,9 +91,30 @@ class HybridRetriever:
     def records(self) -> dict[str, DocumentRecord]:
         return self._records
 
-    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
+    def named(self, query: str) -> tuple[str, ...]:
+        """The documents (file names) the question names, if it names any."""
         if self._lexical is None:
             self.refresh()
+        assert self._lexical is not None
+        meta = self._lexical.meta
+        return named_documents(
+            query, meta.profiles, meta.spread, self.doc_rare_share, self.doc_margin
+        )
+
+    def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
+        """Hybrid search; restricted to the documents the question names, when it names some
+        and the user has not chosen documents, unless nothing relevant is found there."""
+        if not (filters and filters.sources):
+            named = self.named(query)
+            if named:
+                base = filters or Filters()
+                scoped = Filters(named, base.publishers, base.years)
+                found = self._search(query, top_k, scoped)
+                if found.hits and found.best_dense >= self.scope_floor:
+                    return found
+        return self._search(query, top_k, filters)
+
+    def _search(self, query: str, top_k: int, filters: Filters | None) -> Retrieval:
         assert self._lexical is not None
         emb = self.embedder.embed([query])[0]
         found = self.store.query(emb, self.candidates, filters)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from assistant.chat import Conversation, rewrite
+from assistant.chat import Conversation
 from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.errors import ConfigError
@@ -42,11 +42,12 @@ def eval_settings(settings: Settings, corpus: Path) -> Settings:
     return settings.model_copy(update={"data_dir": store, "library": f"eval-{key}"})
 
 
-def conversation_for(case: Case) -> Conversation:
-    """The conversation a follow-up question continues (earlier turns are not answered)."""
+def conversation_for(assistant: Assistant, case: Case) -> Conversation:
+    """The conversation a follow-up question continues: the earlier turns asked and answered,
+    as in a real chat (the follow-up sees the previous answer's figures)."""
     conversation = Conversation()
     for turn in case.history:
-        conversation.add(rewrite(turn, conversation.turns[-1] if conversation.turns else None))
+        assistant.ask(turn, conversation)
     return conversation
 
 
@@ -67,7 +68,7 @@ def run(
     pages = raw_pages(assistant)
     results = []
     for case in cases:
-        answer = assistant.ask(case.question, conversation_for(case))
+        answer = assistant.ask(case.question, conversation_for(assistant, case))
         results.append((case, answer, score(case, answer, pages)))
         if on_case:
             on_case(case, answer)

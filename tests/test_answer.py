@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.answer import Answerer
-from assistant.checks import CheckedStream
 from assistant.llm import Generator, Message
 from assistant.prompt import NOT_COVERED
 from assistant.types import Answer
@@ -81,8 +80,15 @@ def test_invalid_citation_is_dropped_and_real_source_attached(corpus_assistant) 
     assert answer.text.endswith(f"[{answer.citations[0].n}]")
 
 
-def test_answer_without_the_figure_asked_for_quotes_the_evidence(corpus_assistant) -> None:
+def test_reply_restating_the_question_is_replaced(corpus_assistant) -> None:
     _, answer, _ = ask(corpus_assistant, "China holds many patents [1].")
+    assert answer.fallback == "no answer in the reply"
+    assert "378,000" in answer.text
+
+
+def test_reply_without_the_figure_asked_for_is_replaced(corpus_assistant) -> None:
+    reply = "China has made significant progress in AI innovation [1]."
+    _, answer, _ = ask(corpus_assistant, reply)
     assert answer.fallback == "no figure of the kind asked for"
     assert "378,000" in answer.text
 
@@ -96,7 +102,7 @@ def test_model_refusal_becomes_the_not_covered_answer(corpus_assistant) -> None:
 def test_refusal_is_overridden_when_a_source_states_the_figure(corpus_assistant) -> None:
     shown, answer, _ = ask(corpus_assistant, "The sources do not mention this.")
     assert not answer.refused and answer.fallback == "refused although a source answers"
-    assert "378,000" in answer.text and shown == ""  # nothing of the refusal was streamed
+    assert "378,000" in answer.text and "mention" not in shown
 
 
 def test_wrong_figure_of_the_right_sentence_is_not_streamed(corpus_assistant) -> None:
@@ -120,15 +126,34 @@ def test_out_of_scope_questions_are_refused_without_generation(
     assert gen.calls == 0
 
 
-def test_checked_stream_holds_figures_until_verified() -> None:
-    seen: list[str] = []
-    stream = CheckedStream(lambda q: seen.append(q.text) or q.value == 5.2e12, False)
-    out = stream.feed("The plan targets 5.2 ")
-    assert out == "The plan targets "  # the figure may still get a scale word
-    out += stream.feed("trillion yuan by 2030, and 9")
-    out += stream.feed("9 billion more.", final=True)
-    assert out == "The plan targets 5.2 trillion yuan by 2030, and "
-    assert stream.blocked and seen == ["5.2 trillion yuan", "99 billion"]
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "China held 378,000 valid AI invention patents [1].",
+        "China held 412,000 valid AI patents [1].",
+        "China's patents grew by 40 percent [1], and it held 378,000 [1].",
+        "The sources do not mention this.",
+        "[1] [1]",
+    ],
+)
+def test_nothing_streamed_is_ever_withdrawn(corpus_assistant, reply: str) -> None:
+    shown, answer, _ = ask(corpus_assistant, reply)
+    assert shown == answer.text  # what was on screen is what the answer is, never more
+
+
+@pytest.mark.parametrize("reply", ["[1] [1]", "- 378,000 [1]", "[1] [2] [3] " * 20])
+def test_markers_and_fragments_are_never_the_answer(corpus_assistant, reply: str) -> None:
+    _, answer, _ = ask(corpus_assistant, reply)
+    assert answer.form == "composed" and answer.fallback
+    assert answer.text.startswith("By the end of 2023") and "378,000" in answer.text
+
+
+def test_failed_wording_becomes_a_composed_sentence_not_a_quote(corpus_assistant) -> None:
+    question = "How much did it cost to train Google's Gemini Ultra?"
+    _, answer, _ = ask(corpus_assistant, "It cost 78 million US dollars [1].", question)
+    assert answer.form == "composed"
+    assert answer.text.startswith("Google's Gemini Ultra cost about 191 million US dollars [")
+    assert "GPT-4" not in answer.text and all(n.verified for n in answer.numbers)
 
 
 def test_verified_figure_from_a_weaker_sentence_is_rejected(corpus_assistant) -> None:

@@ -25,6 +25,11 @@ from assistant.chat import Conversation, rewrite
             "What about for California?",
             "How much BEAD money was allocated to California?",
         ),
+        (
+            "What share of people in high-income countries used the internet in 2023?",
+            "And in low-income countries?",
+            "What share of people in low-income countries used the internet in 2023?",
+        ),
     ],
 )
 def test_substitutes_the_new_name_or_year(previous: str, question: str, standalone: str) -> None:
@@ -35,6 +40,12 @@ def test_pronoun_follow_up_carries_the_previous_question() -> None:
     out = rewrite("How fast did it grow?", "How many AI patents did China hold in 2023?")
     assert out.startswith("How fast did it grow?")
     assert "How many AI patents did China hold in 2023?" in out
+
+
+def test_a_question_about_the_figure_just_given_carries_the_previous_question() -> None:
+    previous = "How much private investment in AI did China attract in 2023?"
+    out = rewrite("How many times larger is the US figure?", previous)
+    assert out.startswith("How many times larger is the US figure?") and previous in out
 
 
 def test_standalone_questions_are_left_alone() -> None:

@@ -1,0 +1,78 @@
+"""A sentence that states the figure, built from the verified evidence unit.
+
+When the model's own wording fails a check, the user should still get an answer, not a
+paragraph to read. The evidence unit the checks trust (a sentence or a table row) is reduced
+to the part that states the figure:
+- a table row "Region: China | Models: 15 | Private AI investment (2023): $7.8 billion" gives
+  "Private AI investment (2023) for China: $7.8 billion [1]." (the cell's column header, the
+  row's label, the value);
+- a sentence gives the clause that holds the figure ("…, while Google's Gemini Ultra cost about
+  191 million US dollars." → "Google's Gemini Ultra cost about 191 million US dollars [1].");
+  a clause that leans on what came before ("It reached …") keeps its whole sentence.
+The figure is chosen as the checks choose it (the one figure of the kind asked for, or the one
+whose own words match the question); when none stands out, there is no composed answer and
+the caller quotes the unit instead. Nothing is invented: every word comes from the unit.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from assistant.evidence import Evidence, figures_asked_for, kind_figures
+from assistant.types import Quantity
+
+MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
+    r"|,\s+(?=(?:compared with|against|up from|down from|followed by)\b)"
+)
+_LEANS = re.compile(r"^(?:it|its|this|that|these|those|they|their|such|which)\b", re.IGNORECASE)
+
+
+def answer_figure(question: str, unit: Evidence, kind: str) -> Quantity | None:
+    """The figure of `unit` that answers the question, if exactly one does."""
+    found = kind_figures(unit.text, kind)
+    if len(found) == 1:
+        return found[0]
+    asked = figures_asked_for(question, unit.text, kind)
+    return asked[0] if len(asked) == 1 else None
+
+
+def compose(question: str, unit: Evidence, kind: str, n: int) -> str:
+    """A short sentence stating the answer with citation [n], or "" when none can be made."""
+    figure = answer_figure(question, unit, kind)
+    if figure is None:
+        return ""
+    if " | " in unit.text:
+        return _from_row(unit.text, figure, n)
+    return _from_sentence(unit.text, figure, n)
+
+
+def _from_row(row: str, figure: Quantity, n: int) -> str:
+    cells = [c.partition(": ") for c in row.split(" | ")]
+    offset = 0
+    for head, sep, value in cells:
+        width = len(head) + len(sep) + len(value)
+        if offset <= figure.start < offset + width and sep:
+            label = cells[0][2] if cells[0][1] else cells[0][0]
+            if (head, value) == (cells[0][0], cells[0][2]):
+                return f"{head}: {value} [{n}]."
+            return f"{head} for {label}: {value} [{n}]."
+        offset += width + len(" | ")
+    return ""
+
+
+def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
+    clause = sentence
+    bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
+    for start, end in pairwise(bounds):
+        if start <= figure.start < end:
+            part = sentence[start:end].strip().rstrip(";:,—– ")
+            if not _LEANS.match(part):
+                clause = part
+            break
+    clause = clause.strip().rstrip(".")
+    if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
+        return ""
+    return f"{clause[0].upper()}{clause[1:]} [{n}]."

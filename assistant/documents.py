@@ -1,0 +1,42 @@
+"""Which documents does a question name? ("Apple's 10-Q", "the labor department's plan").
+
+Questions about a library of similar reports name their document: a company, an agency, a
+report and a year. Retrieval that ignores this answers from another company's filing or another
+year's report. Each document has a profile (its title, file name, publisher and the start of
+its first page, where reports print their name and issuer: lexical.profiles_of). A question
+term can name a document only if that document's profile holds it and few documents use it
+anywhere in their text (lexical.spread_of): a term many documents share ("plan", "companies",
+"quarterly") names none, a term one document owns ("apple", "homeland") names it. The
+documents whose score is close to the best are the ones named; when the scores do not single
+out a small part of the library, no document is named and retrieval searches everything.
+
+Nothing here knows a name: the evidence is the documents' own first pages.
+"""
+
+from __future__ import annotations
+
+import math
+
+from assistant.lexical import tokenize
+
+
+def named_documents(
+    question: str,
+    profiles: dict[str, str],
+    spread: dict[str, int],
+    rare_share: float,
+    margin: float,
+) -> tuple[str, ...]:
+    """The sources the question names, or () when it names none (or too many)."""
+    if len(profiles) < 2:
+        return ()
+    bags = {source: set(tokenize(text)) for source, text in profiles.items()}
+    n = len(bags)
+    df = {t: spread.get(t, 0) for t in set(tokenize(question))}
+    weights = {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}
+    scores = {s: sum(w for t, w in weights.items() if t in bag) for s, bag in bags.items()}
+    best = max(scores.values())
+    if best <= 0:
+        return ()
+    named = tuple(sorted(s for s, v in scores.items() if v >= margin * best))
+    return named if len(named) <= max(1, rare_share * n) else ()
