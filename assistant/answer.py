@@ -165,7 +165,9 @@ class Answerer:
         return (
             bool(retrieval.hits)
             and retrieval.best_dense >= self.relevance_floor
-            and not uncovered_terms(question, retrieval.hits, self.retriever.knows)
+            and not uncovered_terms(
+                question, retrieval.hits, self.retriever.knows, self.retriever.title_years()
+            )
         )
 
 

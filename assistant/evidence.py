@@ -120,29 +120,43 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
     """Of several figures in one sentence, those whose own words match the question best.
 
-    Each figure owns the words between it and its neighbours, within its sentence and at most
-    60 characters either side; a year named in the question counts three times. Empty when
-    the sentence has fewer than two figures or none stands out.
+    In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence each
+    figure owns the words between it and its neighbours, within its sentence and at most 60
+    characters either side. A year named in the question counts three times. Empty when the
+    unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
         return []
     terms = set(tokenize(question))
+    own = _cell_words if " | " in sentence else _clause_words
     scores = []
     for i, q in enumerate(figures):
-        left = max(figures[i - 1].end if i else 0, q.start - 60, sentence.rfind(". ", 0, q.start))
-        stop = sentence.find(". ", q.end)
-        right = min(
-            figures[i + 1].start if i + 1 < len(figures) else len(sentence),
-            q.end + 60,
-            stop if stop >= 0 else len(sentence),
-        )
-        words = set(tokenize(sentence[left : q.start] + " " + sentence[q.end : right]))
+        words = set(tokenize(own(sentence, figures, i)))
         scores.append(sum(3 if w.isdigit() and len(w) == 4 else 1 for w in terms & words))
     best = max(scores)
     if best == min(scores):
         return []
     return [q for q, score in zip(figures, scores, strict=True) if score == best]
+
+
+def _cell_words(row: str, figures: list[numbers.Quantity], i: int) -> str:
+    q = figures[i]
+    start = row.rfind(" | ", 0, q.start)
+    end = row.find(" | ", q.end)
+    return row[start + 3 if start >= 0 else 0 : end if end >= 0 else len(row)]
+
+
+def _clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str:
+    q = figures[i]
+    left = max(figures[i - 1].end if i else 0, q.start - 60, sentence.rfind(". ", 0, q.start))
+    stop = sentence.find(". ", q.end)
+    right = min(
+        figures[i + 1].start if i + 1 < len(figures) else len(sentence),
+        q.end + 60,
+        stop if stop >= 0 else len(sentence),
+    )
+    return sentence[left : q.start] + " " + sentence[q.end : right]
 
 
 def has_kind(text: str, kind: str) -> bool:

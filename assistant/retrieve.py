@@ -9,6 +9,7 @@ when nothing in the library is close to the question (the relevance floor).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,14 @@ class HybridRetriever:
     @property
     def records(self) -> dict[str, DocumentRecord]:
         return self._records
+
+    def title_years(self) -> frozenset[str]:
+        """Years printed on the documents' title pages (their periods and editions)."""
+        if self._lexical is None:
+            self.refresh()
+        assert self._lexical is not None
+        text = " ".join(self._lexical.meta.profiles.values())
+        return frozenset(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
 
     def named(self, query: str) -> tuple[str, ...]:
         """The documents (file names) the question names, if it names any."""

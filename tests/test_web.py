@@ -34,8 +34,8 @@ SCRIPT_REPORT = (
 def test_safe_name_stays_in_the_upload_folder() -> None:
     assert handlers.safe_name("../../etc/passwd") == "passwd"
     assert handlers.safe_name("..\\..\\boot.ini") == "boot.ini"
-    assert handlers.safe_name("<img onerror=x>.pdf") == "_img onerror_x_.pdf"
-    assert handlers.safe_name("...") == "upload"
+    assert handlers.safe_name("<img onerror=x>.pdf").startswith("_img onerror_x_-")
+    assert handlers.safe_name("...").startswith("upload")
 
 
 def test_upload_names_rejected_files_and_indexes_the_rest(tmp_path: Path) -> None:
@@ -50,7 +50,9 @@ def test_upload_names_rejected_files_and_indexes_the_rest(tmp_path: Path) -> Non
         assistant, [str(good), str(bad), str(big)], tmp_path / "uploads", max_bytes=2000
     )
     assert "Indexed 1 new" in message
-    assert "broken.pdf: corrupt" in message and "big.txt: larger than" in message
+    shown = message.replace("\\", "")  # the message is Markdown with its punctuation escaped
+    assert "broken.pdf: not indexed, corrupt" in shown
+    assert "big.txt: not indexed, larger than" in shown
     assert [r[1] for r in rows] == ["itu.md"]
     message, rows = handlers.remove(assistant, "itu.md")
     assert message == "Removed itu.md." and rows == []
@@ -67,7 +69,7 @@ def test_respond_streams_then_shows_sources(corpus_assistant) -> None:
         )
     )
     history, conversation, sources, status = steps[-1]
-    assert history[0]["role"] == "user" and "378,000" in history[1]["content"]
+    assert history[0]["role"] == "user" and "378\\,000" in history[1]["content"]
     assert "✓" in history[1]["content"]
     assert "china-internet-development-report-2024.md" in sources and "<mark>" in sources
     assert "Answered by" in status and conversation.turns
@@ -153,7 +155,10 @@ def test_browser_upload_ask_follow_up_and_citation(server: str, tmp_path: Path) 
         page.locator("#sources summary").first.click()
         expect(page.locator("#sources .chunk mark").first).to_be_visible()
         link = page.locator("#sources a", has_text="open the PDF at this page").first
-        assert link.get_attribute("href").endswith("ai-index-report-2024.pdf#page=2")
+        href = link.get_attribute("href")
+        assert href.startswith("/document/") and href.endswith("#page=2")
+        opened = page.request.get(server.rstrip("/") + href.split("#")[0])
+        assert opened.ok and opened.headers["content-type"] == "application/pdf"
 
         ask(page, "And China?")
         expect(page.locator("#chat")).to_contain_text("$7.8 billion", timeout=120_000)

@@ -3,6 +3,9 @@
 `create_app(assistant)` builds the page around the same `Assistant` the CLI uses; `launch` serves
 it (127.0.0.1 by default, optional login, upload size limit, a queue so a burst of users waits
 instead of crashing the model). The events call ui.handlers; this module only lays things out.
+Nothing about the library (document names, publishers) is written into the page itself: the
+filters and the documents table are filled when a (logged-in) session loads the page. What
+the server exposes is decided in ui/security.py.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import gradio as gr
 
 from assistant.core import Assistant
 from ui import handlers
+from ui.security import LoginGuard, add_document_route
 
 EXAMPLES = [
     "How many valid AI invention patents did China hold at the end of 2023?",
@@ -34,21 +38,33 @@ FILE_TYPES = [".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".docx"]
 
 def create_app(assistant: Assistant, max_upload_mb: int = 50) -> gr.Blocks:
     upload_dir = assistant.settings.data_dir / "uploads"
-    with gr.Blocks(title="Policy Assistant") as app:
+    # Gradio's own copies of uploads are deleted hourly once they are an hour old.
+    with gr.Blocks(title="Policy Assistant", delete_cache=(3600, 3600)) as app:
         gr.Markdown(
             "## Policy Assistant\nAnswers from your reports; every figure is checked "
             "against the page it cites."
         )
         with gr.Tab("Chat"):
-            _chat_tab(assistant)
+            filters = _chat_tab(assistant)
         with gr.Tab("Library"):
-            _library_tab(assistant, upload_dir, max_upload_mb)
+            table, target = _library_tab(assistant, upload_dir, max_upload_mb)
+        app.load(lambda: _library_state(assistant), None, [*filters, table, target])
     return app
 
 
-def _chat_tab(assistant: Assistant) -> None:
-    conversation = gr.State(None)
+def _library_state(assistant: Assistant) -> list:  # type: ignore[type-arg]
     docs, publishers, years = handlers.choices(assistant)
+    return [
+        gr.update(choices=docs),
+        gr.update(choices=publishers),
+        gr.update(choices=years),
+        handlers.library_rows(assistant),
+        gr.update(choices=docs),
+    ]
+
+
+def _chat_tab(assistant: Assistant) -> tuple[gr.Dropdown, gr.Dropdown, gr.Dropdown]:
+    conversation = gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):
             chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
@@ -60,9 +76,9 @@ def _chat_tab(assistant: Assistant) -> None:
                 clear = gr.Button("New conversation")
             gr.Examples(EXAMPLES, inputs=question, label="Try")
             with gr.Accordion("Filters", open=False):
-                f_docs = gr.Dropdown(docs, multiselect=True, label="Documents")
-                f_pubs = gr.Dropdown(publishers, multiselect=True, label="Publishers")
-                f_years = gr.Dropdown(years, multiselect=True, label="Years")
+                f_docs = gr.Dropdown([], multiselect=True, label="Documents")
+                f_pubs = gr.Dropdown([], multiselect=True, label="Publishers")
+                f_years = gr.Dropdown([], multiselect=True, label="Years")
         with gr.Column(scale=2):
             status = gr.Markdown(elem_id="status")
             sources = gr.HTML(elem_id="sources")
@@ -78,9 +94,12 @@ def _chat_tab(assistant: Assistant) -> None:
             lambda: "", None, question
         )
     clear.click(lambda: ([], None, "", ""), None, outputs)
+    return f_docs, f_pubs, f_years
 
 
-def _library_tab(assistant: Assistant, upload_dir: Path, max_upload_mb: int) -> None:
+def _library_tab(
+    assistant: Assistant, upload_dir: Path, max_upload_mb: int
+) -> tuple[gr.Dataframe, gr.Dropdown]:
     files = gr.File(
         label=f"Add reports (PDF, HTML, Markdown, text, DOCX; up to {max_upload_mb} MB each)",
         file_count="multiple",
@@ -90,13 +109,13 @@ def _library_tab(assistant: Assistant, upload_dir: Path, max_upload_mb: int) -> 
     add = gr.Button("Index these files", variant="primary", elem_id="index")
     message = gr.Markdown(elem_id="library-message")
     table = gr.Dataframe(
-        handlers.library_rows(assistant),
+        [],
         headers=handlers.LIBRARY_COLUMNS,
         label="Indexed documents",
         interactive=False,
     )
     with gr.Row():
-        target = gr.Dropdown(handlers.choices(assistant)[0], label="Document to remove")
+        target = gr.Dropdown([], label="Document to remove")
         remove = gr.Button("Remove", variant="stop")
     max_bytes = max_upload_mb * 2**20
 
@@ -117,6 +136,7 @@ def _library_tab(assistant: Assistant, upload_dir: Path, max_upload_mb: int) -> 
         concurrency_id="library",
         concurrency_limit=1,
     )
+    return table, target
 
 
 def launch(
@@ -128,16 +148,16 @@ def launch(
     max_upload_mb: int = 50,
     block: bool = True,
 ) -> None:
-    folders = {str(Path(d.path).parent) for d in assistant.documents() if d.path}
-    folders.add(str(assistant.settings.data_dir / "uploads"))
     app.queue(max_size=64, default_concurrency_limit=1).launch(
         server_name=host,
         server_port=port,
-        auth=auth,
+        auth=LoginGuard(*auth).check if auth else None,
         max_file_size=f"{max_upload_mb}mb",
-        allowed_paths=sorted(folders),
         css=CSS,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         quiet=True,
         footer_links=[],
     )
+    add_document_route(app.server_app, assistant)
+    if block:
+        app.block_thread()

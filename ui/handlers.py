@@ -7,6 +7,7 @@ so two browser sessions never share a conversation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -22,11 +23,25 @@ Message = dict[str, str]
 LIBRARY_COLUMNS = ["title", "file", "publisher", "year", "pages", "chunks", "added"]
 
 
+MAX_NAME = 120
+
+
 def safe_name(name: str) -> str:
-    """A file name that cannot leave the upload folder or hide itself."""
+    """A file name that cannot leave the upload folder or hide itself, and that no other
+    upload name maps to: when characters had to be replaced or the name shortened, a short
+    hash of the original name is added, and the extension is always kept."""
     base = re.split(r"[\\/]", name)[-1]
-    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
-    return base[:120] or "upload"
+    clean = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
+    if not clean.strip("_"):
+        clean = "upload"
+    stem, dot, ext = clean.rpartition(".")
+    if not dot or not re.fullmatch(r"[A-Za-z0-9]{1,8}", ext):
+        stem, ext = clean, ""
+    suffix = f".{ext}" if ext else ""
+    if clean == base and len(clean) <= MAX_NAME:
+        return clean
+    tag = hashlib.sha256(base.encode()).hexdigest()[:8]
+    return f"{stem[: MAX_NAME - len(suffix) - 9]}-{tag}{suffix}"
 
 
 def filters_from(
@@ -61,7 +76,7 @@ def respond(
         for item in assistant.ask_stream(question, conversation, filters):
             if isinstance(item, Answer):
                 history[-1]["content"] = final_message(item)
-                yield history, conversation, sources_for(assistant, item), render.status_line(item)
+                yield history, conversation, sources_for(item), render.status_line(item)
                 return
             shown += item
             history[-1]["content"] = render.escape_markdown(shown)
@@ -77,10 +92,8 @@ def final_message(answer: Answer) -> str:
     return f"{text}\n\n{marks}" if marks else text
 
 
-def sources_for(assistant: Assistant, answer: Answer) -> str:
-    # The catalogue was just read for this question; no second read of the store.
-    paths = {doc_id: d.path for doc_id, d in assistant.retriever.records.items()}
-    return render.sources_html(answer, paths)
+def sources_for(answer: Answer) -> str:
+    return render.sources_html(answer)
 
 
 def library_rows(assistant: Assistant) -> list[list[object]]:
@@ -115,14 +128,20 @@ def upload(
         src = Path(tmp)
         name = safe_name(src.name)
         if src.stat().st_size > max_bytes:
-            rejected.append(f"{name}: larger than the {_size(max_bytes)} upload limit")
+            rejected.append(f"{name}: not indexed, larger than the {_size(max_bytes)} limit")
             continue
         dest = upload_dir / name
         shutil.copyfile(src, dest)
+        src.unlink(missing_ok=True)  # Gradio's copy of the upload is not kept
         accepted.append(dest)
     report = assistant.ingest(accepted, progress=on_file) if accepted else None
     if report:
-        rejected += [f"{Path(f.path).name}: {f.reason}" for f in report.failed]
+        rejected += [f"{Path(f.path).name}: not indexed, {f.reason}" for f in report.failed]
+        indexed = {d.path for d in assistant.documents()}
+        for f in report.failed:  # a file that cannot be indexed is not kept, unless an
+            if str(Path(f.path).resolve()) not in indexed:  # earlier version is indexed
+                Path(f.path).unlink(missing_ok=True)
+        rejected += [f"{Path(f.path).name}: indexed, but {f.reason}" for f in report.warnings]
     return upload_message(report, rejected), library_rows(assistant)
 
 
@@ -137,7 +156,7 @@ def upload_message(report, rejected: list[str]) -> str:  # type: ignore[no-untyp
             f"Indexed {report.added} new and {report.updated} changed file(s) "
             f"({report.chunks_added} chunks); {report.skipped} unchanged."
         )
-    lines += [f"- Not indexed: {render.escape_markdown(r)}" for r in rejected]
+    lines += [f"- {render.escape_markdown(r)}" for r in rejected]
     return "\n".join(lines)
 
 

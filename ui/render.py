@@ -7,17 +7,24 @@ so HTML or script inside a report is shown as text and never runs. Pure function
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import quote
 
 from assistant import numbers
 from assistant.types import Answer, Citation, NumberCheck
 
-FILE_ROUTE = "/gradio_api/file="
+DOCUMENT_ROUTE = "/document/"  # served by ui/security.py: indexed PDFs only, by id
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Text for the chat bubble: no raw HTML survives, Markdown stays plain."""
-    return html.escape(text, quote=False)
+    """Text for a Markdown component, shown exactly as written.
+
+    Every ASCII punctuation character is backslash-escaped, so nothing in it becomes markup:
+    no HTML (`<`), no image or link (`![t](url)`, `[t](url)`), no emphasis, and no bare URL
+    that a renderer would turn into a link (`http\\://`). Newlines are kept.
+    """
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def figure_marks(answer: Answer) -> str:
@@ -50,17 +57,18 @@ def highlight(text: str, checks: tuple[NumberCheck, ...], n: int) -> str:
     return "".join(out)
 
 
-def file_link(citation: Citation, path: str) -> str:
-    if not path or not path.lower().endswith(".pdf"):
+def file_link(citation: Citation) -> str:
+    """A link to the cited page of the document's PDF (none for other formats)."""
+    if not citation.chunk.source.lower().endswith(".pdf"):
         return ""
     page = f"#page={citation.chunk.page}" if citation.chunk.page else ""
-    url = FILE_ROUTE + quote(path) + page
+    url = DOCUMENT_ROUTE + quote(citation.chunk.doc_id, safe="") + page
     return (
         f'<a href="{html.escape(url)}" target="_blank" rel="noopener">open the PDF at this page</a>'
     )
 
 
-def citation_html(citation: Citation, answer: Answer, path: str = "") -> str:
+def citation_html(citation: Citation, answer: Answer) -> str:
     c = citation.chunk
     page = f", page {c.page}" if c.page else ""
     head = f"[{citation.n}] {html.escape(c.title)} ({html.escape(c.source)}{page})"
@@ -68,7 +76,7 @@ def citation_html(citation: Citation, answer: Answer, path: str = "") -> str:
         f'<details class="citation" id="citation-{citation.n}"><summary>{head}<br>'
         f'<span class="snippet">“{html.escape(citation.snippet[:240])}”</span></summary>'
         f'<div class="chunk">{highlight(c.text, answer.numbers, citation.n)}</div>'
-        f"{file_link(citation, path)}</details>"
+        f"{file_link(citation)}</details>"
     )
 
 
@@ -90,13 +98,11 @@ def numbers_html(answer: Answer) -> str:
     )
 
 
-def sources_html(answer: Answer, paths: dict[str, str]) -> str:
+def sources_html(answer: Answer) -> str:
     """The panel beside the chat: citations (click to expand) and the number check."""
     if not answer.citations:
         return "<p>No sources for this answer.</p>"
-    cites = "".join(
-        citation_html(c, answer, paths.get(c.chunk.doc_id, "")) for c in answer.citations
-    )
+    cites = "".join(citation_html(c, answer) for c in answer.citations)
     checks = numbers_html(answer)
     return f"<div class='sources'><h4>Sources</h4>{cites}<h4>Number check</h4>{checks}</div>"
 
