@@ -131,7 +131,7 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     terms = set(tokenize(question))
     own = _cell_words if " | " in sentence else _clause_words
     scores = []
-    for i, q in enumerate(figures):
+    for i in range(len(figures)):
         words = set(tokenize(own(sentence, figures, i)))
         scores.append(sum(3 if w.isdigit() and len(w) == 4 else 1 for w in terms & words))
     best = max(scores)
