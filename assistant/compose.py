@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from assistant import numbers
 from assistant.evidence import Evidence, figures_asked_for, kind_figures
 from assistant.types import Quantity
 
@@ -27,7 +28,30 @@ _CLAUSE_BREAK = re.compile(
     r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
     r"|,\s+(?=(?:compared with|against|up from|down from|followed by)\b)"
 )
-_LEANS = re.compile(r"^(?:it|its|this|that|these|those|they|their|such|which)\b", re.IGNORECASE)
+
+
+def _after_other_figures(sentence: str, start: int, figure: Quantity) -> int:
+    """Where the figure's own phrase starts: after the last comma that follows another figure
+    ("123 incidents were reported in 2023, a 32.3 percent increase" → "a 32.3 percent ...")."""
+    others = [q for q in numbers.checkable(sentence) if start <= q.end <= figure.start]
+    if not others:
+        return start
+    comma = sentence.rfind(", ", others[-1].end, figure.start)
+    return comma + 2 if comma >= 0 else start
+
+
+def _before_other_figures(sentence: str, end: int, figure: Quantity) -> int:
+    """Where the figure's own phrase ends: at the first comma after it that another figure
+    follows ("grew by 40 percent in one year, a growth rate 1.4 times ..." → "... one year")."""
+    comma = sentence.find(", ", figure.end, end)
+    later = [q for q in numbers.checkable(sentence) if q.start >= max(comma, 0) and q.end <= end]
+    return comma if comma >= 0 and later else end
+
+
+def _drop_from_part(clause: str, at: int) -> str:
+    """ "rose from 60 percent to 66 percent" stated for 66 → "rose to 66 percent"."""
+    m = re.search(r"\bfrom\s+[^,;]*?\s+(?=to\s+\S*$)", clause[:at])
+    return clause[: m.start()] + clause[m.end() :] if m else clause
 
 
 def answer_figure(question: str, unit: Evidence, kind: str) -> Quantity | None:
@@ -64,15 +88,16 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
 
 
 def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
-    clause = sentence
+    start, end = 0, len(sentence)
     bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
-    for start, end in pairwise(bounds):
-        if start <= figure.start < end:
-            part = sentence[start:end].strip().rstrip(";:,—– ")
-            if not _LEANS.match(part):
-                clause = part
+    for a, b in pairwise(bounds):
+        if a <= figure.start < b:
+            start, end = a, b
             break
-    clause = clause.strip().rstrip(".")
+    start = _after_other_figures(sentence, start, figure)
+    end = _before_other_figures(sentence, end, figure)
+    clause = _drop_from_part(sentence[start:end], figure.start - start)
+    clause = clause.strip().rstrip(";:,—– ").rstrip(".")
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
     return f"{clause[0].upper()}{clause[1:]} [{n}]."

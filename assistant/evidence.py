@@ -49,6 +49,7 @@ class Evidence:
     overlap: float = 0.0  # share of the question's terms the sentence contains
     heading: str = ""  # the heading the sentence sits under in its chunk, if any
     title: str = ""  # the title of its document
+    before: str = ""  # the text of its chunk before it (section headings, the period)
 
     def with_heading(self) -> str:
         return f"{self.heading}: {self.text}" if self.heading else self.text
@@ -90,7 +91,10 @@ def wanted_kind(question: str) -> str:
     q = question.lower()
     if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
-    if re.search(r"\b(share|percent|percentage|proportion|what fraction|%|rate of)\b", q):
+    if re.search(
+        r"\b(share|percent|percentage|proportion|what fraction|%|rate of|how fast|growth rate)\b",
+        q,
+    ):
         return "percent"
     if re.search(r"\bhow many\b", q):
         return "count"
@@ -122,21 +126,23 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
 
     In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence each
     figure owns the words between it and its neighbours, within its sentence and at most 60
-    characters either side. A year named in the question counts three times. Empty when the
+    characters either side. A year named in the question counts three times, a name (a
+    capitalised word) twice. In "from X to Y" a tie goes to Y, the newer value. Empty when the
     unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
         return []
-    terms = set(tokenize(question))
+    terms, subjects = set(tokenize(question)), names(question)
     own = _cell_words if " | " in sentence else _clause_words
     scores = []
     for i in range(len(figures)):
         words = set(tokenize(own(sentence, figures, i)))
-        scores.append(sum(3 if w.isdigit() and len(w) == 4 else 1 for w in terms & words))
+        scores.append(sum(_weight(w, subjects) for w in terms & words))
     best = max(scores)
     if best == min(scores):
-        return []
+        from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
+        return [figures[-1]] if from_to else []
     return [q for q, score in zip(figures, scores, strict=True) if score == best]
 
 
@@ -148,15 +154,35 @@ def _cell_words(row: str, figures: list[numbers.Quantity], i: int) -> str:
 
 
 def _clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str:
+    """A figure's words: back to the previous figure (its subject usually comes first), and
+    forward to the end of its clause (the next comma or stop). In "from X (in 2021) to Y",
+    Y shares X's subject but not X's own words."""
     q = figures[i]
-    left = max(figures[i - 1].end if i else 0, q.start - 60, sentence.rfind(". ", 0, q.start))
-    stop = sentence.find(". ", q.end)
+    left = _left_edge(sentence, figures, i)
+    subject = ""
+    if i and _FROM_TO.fullmatch(sentence[figures[i - 1].end : q.start]):
+        subject = sentence[_left_edge(sentence, figures, i - 1) : figures[i - 1].start]
+    stops = [p for p in (sentence.find(". ", q.end), sentence.find(", ", q.end)) if p >= 0]
     right = min(
         figures[i + 1].start if i + 1 < len(figures) else len(sentence),
         q.end + 60,
-        stop if stop >= 0 else len(sentence),
+        *stops,
     )
-    return sentence[left : q.start] + " " + sentence[q.end : right]
+    return f"{subject} {sentence[left : q.start]} {sentence[q.end : right]}"
+
+
+def _weight(term: str, subjects: set[str]) -> int:
+    return 3 if term.isdigit() and len(term) == 4 else 2 if term in subjects else 1
+
+
+_FROM_TO = re.compile(r"\s*(?:in\s+\d{4}\s+|\(\d{4}\)\s+)?to\s+")
+
+
+def _left_edge(sentence: str, figures: list[numbers.Quantity], i: int) -> int:
+    q = figures[i]
+    previous = figures[i - 1].end if i else 0
+    comma = sentence.rfind(", ", previous, q.start) if i else -1
+    return max(previous, q.start - 60, sentence.rfind(". ", 0, q.start), comma + 2)
 
 
 def has_kind(text: str, kind: str) -> bool:
@@ -196,7 +222,9 @@ def select(
         bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + OVERLAP_WEIGHT * overlap + bonus + rank_prior
-        scored.append(Evidence(i, sentence, score, overlap, head, hits[i].chunk.title))
+        chunk = hits[i].chunk
+        before = chunk.text[: max(0, chunk.text.find(sentence[:40]))]
+        scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before))
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]
 
@@ -216,13 +244,14 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def periods_missing(question: str, unit: Evidence) -> set[str]:
-    """Years the question asks about that the evidence unit never mentions.
+    """Years the question asks about that neither the evidence unit nor the text of its chunk
+    before it (the section it sits in) mentions.
 
     A year that the unit's document title carries names the document ("the FY 2022-2026
     plan"), not the period of the figure, so it is not required of the unit. A range in the
     question ("2020-2024") is covered by the unit mentioning any year of it.
     """
-    text = f"{unit.heading} {unit.text}"
+    text = f"{unit.before} {unit.heading} {unit.text}"
     in_title = set(_YEAR.findall(unit.title))
     missing = set()
     for span in re.finditer(rf"{_YEAR.pattern}(?:\s*[-–]\s*{_YEAR.pattern})?", question):

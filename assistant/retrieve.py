@@ -21,6 +21,8 @@ from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
 from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
 
+OUTSIDE = 2  # chunks from outside the named documents kept after theirs
+
 
 @dataclass(frozen=True)
 class Retrieval:
@@ -111,21 +113,30 @@ class HybridRetriever:
         )
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
-        """Hybrid search; restricted to the documents the question names, when it names some
-        and the user has not chosen documents, unless nothing relevant is found there."""
-        if not (filters and filters.sources):
-            named = self.named(query)
-            if named:
-                base = filters or Filters()
-                scoped = Filters(named, base.publishers, base.years)
-                found = self._search(query, top_k, scoped)
-                if found.hits and found.best_dense >= self.scope_floor:
-                    return found
-        return self._search(query, top_k, filters)
-
-    def _search(self, query: str, top_k: int, filters: Filters | None) -> Retrieval:
-        assert self._lexical is not None
+        """Hybrid search. When the question names documents (and the user has not chosen
+        some), the best `top_k` chunks of those documents come first, followed by the best
+        `OUTSIDE` chunks of the whole library: a wrongly named document then costs rank, not
+        the answer."""
+        if self._lexical is None:
+            self.refresh()
         emb = self.embedder.embed([query])[0]
+        everywhere = self._search(query, emb, top_k, filters)
+        named = () if filters and filters.sources else self.named(query)
+        if not named:
+            return everywhere
+        base = filters or Filters()
+        scoped = self._search(query, emb, top_k, Filters(named, base.publishers, base.years))
+        if not scoped.hits or scoped.best_dense < self.scope_floor:
+            return everywhere
+        ids = {h.chunk.chunk_id for h in scoped.hits}
+        extra = [h for h in everywhere.hits if h.chunk.chunk_id not in ids][:OUTSIDE]
+        best = max(scoped.best_dense, everywhere.best_dense)
+        return Retrieval(scoped.hits + tuple(extra), best, everywhere.query_embedding)
+
+    def _search(
+        self, query: str, emb: np.ndarray, top_k: int, filters: Filters | None
+    ) -> Retrieval:
+        assert self._lexical is not None
         found = self.store.query(emb, self.candidates, filters)
         dense = [(c, s) for c, s in found if self.visible(c)]
         lexical = self._lexical.search(query, self.candidates, filters)
