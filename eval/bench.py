@@ -12,7 +12,10 @@ Measured, in one run on the same files, cores and embedding model:
   server (chunk vectors for the latency runs are random unit vectors: embedding 100k chunks
   would take most of an hour on two cores and says nothing about search speed);
 - time to first token and total answer time on the embedded model, and the peak resident
-  memory of that process (a separate one, as a user runs it: ingest the corpus, answer).
+  memory of that process (a separate one, as a user runs it: ingest the corpus, answer);
+  then the answer time when two such processes answer at the same time;
+- the ingestion ratio against the baseline per file and per page (the headline), and per
+  chunk with the baseline cut to our chunk size, so both embed the same text.
 """
 
 from __future__ import annotations
@@ -302,22 +305,33 @@ print(json.dumps({"timings": out, "peak_rss_mb": peak}))
 """
 
 
+def _answering_process(folder: Path, questions: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", _ANSWER_SCRIPT, str(folder), str(CORPUS), json.dumps(questions)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _measured(proc: subprocess.Popen) -> dict:
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError("the answering process failed")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_concurrent(work: Path) -> dict:
+    """Two answering processes at once (say, `assistant serve` while an eval runs): the
+    answer time each sees, to compare with one process alone."""
+    procs = [_answering_process(work / f"concurrent-{i}", QUESTIONS * 2) for i in range(2)]
+    totals = [t["total_s"] for p in procs for t in _measured(p)["timings"]]
+    return {"two_processes_total_p50_s": round(statistics.median(totals), 3)}
+
+
 def bench_answers(work: Path) -> dict:
     """Answer timings and peak memory of a separate assistant process, as a user runs it."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _ANSWER_SCRIPT,
-            str(work / "answers"),
-            str(CORPUS),
-            json.dumps(QUESTIONS),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    measured = _measured(_answering_process(work / "answers", QUESTIONS))
     timings = measured["timings"]
     ttft = [t["first_token_s"] for t in timings if "first_token_s" in t]
     total = [t["total_s"] for t in timings]
@@ -386,12 +400,16 @@ def run(quick: bool, log=print) -> dict:  # type: ignore[no-untyped-def]
         finally:
             server.terminate()
             server.wait(timeout=30)
-        log("answers on the embedded model")
+        log("answers on the embedded model, one process then two at once")
         answers = bench_answers(work)
+        answers.update(bench_concurrent(work))
     return {
         "ingest": ingest,
         "retrieval": retrieval,
-        "answer": {k: answers[k] for k in ("questions", "ttft_p50_s", "total_p50_s")},
+        "answer": {
+            k: answers[k]
+            for k in ("questions", "ttft_p50_s", "total_p50_s", "two_processes_total_p50_s")
+        },
         "peak_rss_mb": answers["peak_rss_mb"],
         "machine": machine(),
         "quick": quick,
@@ -444,6 +462,10 @@ def table(result: dict) -> str:
     rows += [
         ("time to first token (p50)", f"{a['ttft_p50_s']} s"),
         ("answer time (p50)", f"{a['total_p50_s']} s"),
+        (
+            "answer time, two answering processes at once (p50)",
+            f"{a['two_processes_total_p50_s']} s",
+        ),
         ("peak memory (answering process)", f"{result['peak_rss_mb']} MB"),
     ]
     width = max(len(k) for k, _ in rows)

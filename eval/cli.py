@@ -12,7 +12,7 @@ from assistant.config import Settings
 
 def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score answers on a dataset against a corpus")
-    p.add_argument("dataset", type=Path, help="JSONL cases (see eval/README.md)")
+    p.add_argument("dataset", type=Path, nargs="+", help="JSONL cases (see eval/README.md)")
     p.add_argument("--corpus", type=Path, required=True, help="folder of source documents")
     p.add_argument("--out", type=Path, required=True, help="folder for the report files")
     # Also accepted after `eval`; SUPPRESS keeps the global flags' values when these are absent.
@@ -20,7 +20,17 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=argparse.SUPPRESS, help="model name or GGUF path")
     p.add_argument("--top-k", type=int, default=argparse.SUPPRESS, help="chunks retrieved")
     p.add_argument("--compare", type=Path, help="an earlier report.json to compare with")
-    p.add_argument("--thresholds", type=Path, help="TOML of metric goals (default: bundled)")
+    p.add_argument(
+        "--thresholds",
+        type=Path,
+        help="TOML of metric limits that fail the run (default: eval/floors/policy.toml)",
+    )
+    p.add_argument(
+        "--goals",
+        type=Path,
+        help="TOML of the product's goals, reported but not failing (default: eval/goals/"
+        "policy.toml)",
+    )
     p.add_argument("--candidates", type=int, help="candidates per retriever")
     p.add_argument("--evidence-sentences", type=int, help="evidence sentences in the prompt")
     p.add_argument("--relevance-floor", type=float, help="minimum similarity to answer")
@@ -37,7 +47,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if getattr(args, k) is not None
     }
     settings = settings.model_copy(update=tuned)
-    cases = dataset.load(args.dataset)
+    cases = dataset.load_all(args.dataset)
     with tqdm(total=len(cases), unit="question", file=sys.stderr) as bar:
         ingest, results = runner.run(cases, args.corpus, settings, lambda c, a: bar.update())
     if ingest.failed:
@@ -50,9 +60,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     print(json.dumps({"all": full["summary"], **full["splits"]}, indent=2))
     if args.compare:
         print("\n".join(runner.compare(full["summary"], json.loads(args.compare.read_text()))))
-    misses = runner.failures(full, args.thresholds or runner.THRESHOLDS)
+    for line in runner.failures(full, args.goals or runner.GOALS):
+        print(f"goal not met: {line}", file=sys.stderr)
+    misses = runner.failures(full, args.thresholds or runner.FLOORS)
     for line in misses:
-        print(f"below goal: {line}", file=sys.stderr)
+        print(f"FAILED: {line}", file=sys.stderr)
     return 1 if misses else 0
 
 

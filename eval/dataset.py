@@ -108,3 +108,14 @@ def load(path: Path) -> list[Case]:
     if not cases:
         raise ConfigError(f"{path}: no cases")
     return cases
+
+
+def load_all(paths: list[Path]) -> list[Case]:
+    """The cases of several datasets over one corpus; ids must be unique across them."""
+    cases = [c for path in paths for c in load(path)]
+    seen: set[str] = set()
+    for c in cases:
+        if c.id in seen:
+            raise ConfigError(f"case id {c.id!r} appears twice")
+        seen.add(c.id)
+    return cases

@@ -21,7 +21,8 @@ from eval.dataset import Case
 from eval.metrics import CaseScore, PageText, by_split, score
 from eval.rawcheck import page_text
 
-THRESHOLDS = Path(__file__).with_name("thresholds.toml")
+FLOORS = Path(__file__).with_name("floors") / "policy.toml"
+GOALS = Path(__file__).with_name("goals") / "policy.toml"
 CONFIG_KEYS = (
     "backend",
     "model",
@@ -137,7 +138,7 @@ def gated_summary(report: dict, limits: dict) -> tuple[str, dict]:
     return split, summary
 
 
-def failures(report: dict, thresholds_path: Path = THRESHOLDS) -> list[str]:
+def failures(report: dict, thresholds_path: Path = FLOORS) -> list[str]:
     """Metrics of the gated split that miss their threshold, as readable lines."""
     limits = tomllib.loads(thresholds_path.read_text())
     split, summary = gated_summary(report, limits)
