@@ -14,6 +14,7 @@ and the user would have seen a wrong figure for a moment. Short replies keep thi
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from assistant.checks import (
     drop_invalid_citations,
     focus_of,
     review,
+    review_figure,
 )
 from assistant.compose import compose
 from assistant.embed import Embedder
@@ -208,20 +210,51 @@ def judge(draft: str, ctx: Context) -> Reply:
     ]
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence)
     if reason:
-        return replacement(draft, ctx, reason)
+        return replacement(draft, ctx, reason, chosen_by_model(draft, ctx))
     used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
     if used and not cited:
         text = f"{text.rstrip()} " + "".join(f"[{n}]" for n in used)
     return Reply(text, "model", _citations(ctx.sources, used), tuple(checks), "", draft)
 
 
-def replacement(draft: str, ctx: Context, reason: str) -> Reply:
-    """A sentence composed from the best evidence unit that can answer, or that unit quoted.
+def chosen_by_model(draft: str, ctx: Context) -> tuple[Evidence, Quantity] | None:
+    """The evidence unit and figure the model pointed at, when they pass the claim check.
+
+    Small models often reply with fragments ("[1] [421]", "- 65.7% [1]") that are no answer
+    but do select: a figure that one of the units able to answer states, and that fits the
+    question there, is the one the composed sentence states.
+    """
+    valid = {s.n for s in ctx.sources}
+    unbracketed = re.sub(
+        r"\[\s*([\d.,]+%?)\s*\]",
+        lambda m: m.group(0) if m.group(1).isdigit() and int(m.group(1)) in valid else m.group(1),
+        draft,
+    )
+    focus = focus_of(ctx.evidence, ctx.kind, ctx.question)
+    for q in numbers.checkable(unbracketed, ctx.include_time):
+        for unit in focus:
+            fits = [f for f in kind_figures(unit.text, ctx.kind) if numbers.same_quantity(q, f)]
+            if fits and not review_figure(fits[0], ctx.question, ctx.kind, focus):
+                return unit, fits[0]
+    return None
+
+
+def replacement(
+    draft: str, ctx: Context, reason: str, chosen: tuple[Evidence, Quantity] | None = None
+) -> Reply:
+    """A sentence composed from the evidence unit the model chose (chosen_by_model) or else the
+    best one that can answer; failing that, the unit quoted.
 
     When the question asks for a figure and no unit can give it (none holds a figure of that
     kind for the period asked about), the answer is that the reports do not say: quoting a
     nearby figure about something else would read as an answer.
     """
+    if chosen is not None:
+        unit, figure = chosen
+        source = ctx.source_of(unit)
+        text = compose(ctx.question, unit, ctx.kind, source.n, figure)
+        if text:
+            return _composed(text, ctx, source.n, reason, draft)
     best = _best(ctx)
     if best is None and ctx.kind != "none":
         return refusal(reason, draft)
@@ -230,13 +263,19 @@ def replacement(draft: str, ctx: Context, reason: str) -> Reply:
         return refusal(reason, draft)
     source = ctx.source_of(best)
     composed = compose(ctx.question, best, ctx.kind, source.n) if ctx.kind != "none" else ""
-    form = "composed" if composed else "quote"
-    text = composed or f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
+    if composed:
+        return _composed(composed, ctx, source.n, reason, draft)
+    quote = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
+    return _composed(quote, ctx, source.n, reason, draft, form="quote")
+
+
+def _composed(
+    text: str, ctx: Context, n: int, reason: str, draft: str, form: str = "composed"
+) -> Reply:
     checks = tuple(
-        check_quantity(q, ctx.sources, [source.n])
-        for q in numbers.checkable(text, ctx.include_time)
+        check_quantity(q, ctx.sources, [n]) for q in numbers.checkable(text, ctx.include_time)
     )
-    return Reply(text, form, _citations(ctx.sources, [source.n]), checks, reason, draft)
+    return Reply(text, form, _citations(ctx.sources, [n]), checks, reason, draft)
 
 
 def _best(ctx: Context) -> Evidence | None:

@@ -63,9 +63,12 @@ def answer_figure(question: str, unit: Evidence, kind: str) -> Quantity | None:
     return asked[0] if len(asked) == 1 else None
 
 
-def compose(question: str, unit: Evidence, kind: str, n: int) -> str:
-    """A short sentence stating the answer with citation [n], or "" when none can be made."""
-    figure = answer_figure(question, unit, kind)
+def compose(
+    question: str, unit: Evidence, kind: str, n: int, figure: Quantity | None = None
+) -> str:
+    """A short sentence stating the answer with citation [n], or "" when none can be made.
+    `figure`: the unit's figure to state, when it was already chosen (by the model)."""
+    figure = figure or answer_figure(question, unit, kind)
     if figure is None:
         return ""
     if " | " in unit.text:

@@ -161,3 +161,18 @@ def test_verified_figure_from_a_weaker_sentence_is_rejected(corpus_assistant) ->
     shown, answer, _ = ask(corpus_assistant, "[1] [50%]", question)  # 50%: McKinsey adoption
     assert "50" not in shown and "50" not in answer.text
     assert "More than 90 percent" in answer.text and answer.fallback
+
+
+@pytest.mark.parametrize(
+    ("reply", "stated"),
+    [
+        ("[1] [191 million]", "191 million"),  # the model's pick, phrased from the source
+        ("[1] [78 million]", "191 million"),  # GPT-4's figure: the claim check overrules it
+    ],
+)
+def test_a_fragment_still_selects_the_figure_when_the_claim_check_agrees(
+    corpus_assistant, reply: str, stated: str
+) -> None:
+    question = "How much did it cost to train Google's Gemini Ultra?"
+    _, answer, _ = ask(corpus_assistant, reply, question)
+    assert answer.form == "composed" and stated in answer.text and "78" not in answer.text
