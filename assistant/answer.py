@@ -117,6 +117,7 @@ class Answerer:
         timings = {"retrieval_s": time.perf_counter() - t0}
         generator = self._generator_factory()
         reply = self._reply(standalone, retrieval, generator, timings, t0, avoid)
+        timings["first_shown_s"] = time.perf_counter() - t0
         yield reply.text
         yield Answer(
             question=question,

@@ -21,6 +21,21 @@ os.environ["OLLAMA_HOST"] = "http://127.0.0.1:9"  # no Ollama here unless a test
 
 
 CHROMA_SERVER = os.environ.get("ASSISTANT_TEST_CHROMA_URL", "")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright never downloads a browser here
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium with the flags that keep it off the (closed) network."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,9 @@ import pytest
 from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.types import Filters
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CHROMIUM, CORPUS, ROOT, launch_chromium
 from ui import handlers
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT_REPORT = (
     "Regional broadband note\n\n<script>window.__pwned = true</script> The Ministry of Examples "
     "reported that broadband reached 77 percent of rural homes in 2024.\n"
@@ -128,16 +127,7 @@ def test_browser_upload_ask_follow_up_and_citation(server: str, tmp_path: Path) 
     script_report = tmp_path / "script-report.txt"
     script_report.write_text(SCRIPT_REPORT)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server)
         page.get_by_role("tab", name="Library").click()

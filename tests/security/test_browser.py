@@ -19,9 +19,9 @@ import pytest
 
 from assistant.config import Settings
 from assistant.core import Assistant
+from tests.conftest import CHROMIUM, launch_chromium
 from tests.security.test_server import _free_port, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 SUBJECTS = {  # document type → (subject of its figure, question)
     "txt": ("rural homes", "What share of rural homes had broadband in 2024?"),
     "html": ("public schools", "What share of public schools had broadband in 2024?"),
@@ -89,16 +89,7 @@ def test_document_markup_never_renders_and_the_page_calls_no_other_host(
     monkeypatch.setenv("ASSISTANT_BACKEND", "llamacpp")
     outside: list[str] = []
     with serve(data) as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page()
         app_host = urllib.parse.urlparse(base).netloc
 
