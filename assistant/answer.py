@@ -30,9 +30,16 @@ from assistant.checks import (
     review,
     review_figure,
 )
-from assistant.compose import compose
+from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
-from assistant.evidence import Evidence, kind_figures, names, select, wanted_kind
+from assistant.evidence import (
+    Evidence,
+    kind_figures,
+    names,
+    period_of_figure_fits,
+    select,
+    wanted_kind,
+)
 from assistant.lexical import tokenize
 from assistant.llm import Generator
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
@@ -75,6 +82,10 @@ class Context:
     evidence: list[Evidence]
     sources: list[Source]
     hits: tuple[Hit, ...]
+    avoid: tuple[Quantity, ...] = ()  # figures the previous answer gave (a follow-up's)
+
+    def repeated(self, q: Quantity) -> bool:
+        return any(numbers.same_quantity(q, a) for a in self.avoid)
 
     def source_of(self, e: Evidence) -> Source:
         return next(s for s in self.sources if s.hit is self.hits[e.hit])
@@ -152,7 +163,7 @@ class Answerer:
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
-        ctx = Context(question, kind, evidence, build_sources(evidence, hits), hits)
+        ctx = Context(question, kind, evidence, build_sources(evidence, hits), hits, avoid)
         empty = _empty_cell(ctx)
         if empty is not None:
             return empty
@@ -210,6 +221,8 @@ def judge(draft: str, ctx: Context) -> Reply:
         check_quantity(q, ctx.sources, cited) for q in numbers.checkable(text, ctx.include_time)
     ]
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence)
+    if not reason and any(ctx.repeated(c.quantity) for c in checks):
+        reason = "the figure the previous answer gave"
     if reason:
         return replacement(draft, ctx, reason, chosen_by_model(draft, ctx))
     used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
@@ -235,7 +248,11 @@ def chosen_by_model(draft: str, ctx: Context) -> tuple[Evidence, Quantity] | Non
     for q in numbers.checkable(unbracketed, ctx.include_time):
         for unit in focus:
             fits = [f for f in kind_figures(unit.text, ctx.kind) if numbers.same_quantity(q, f)]
-            if fits and not review_figure(fits[0], ctx.question, ctx.kind, focus):
+            if (
+                fits
+                and not ctx.repeated(fits[0])
+                and not review_figure(fits[0], ctx.question, ctx.kind, focus)
+            ):
                 return unit, fits[0]
     return None
 
@@ -263,11 +280,30 @@ def replacement(
     if best is None:
         return refusal(reason, draft)
     source = ctx.source_of(best)
-    composed = compose(ctx.question, best, ctx.kind, source.n) if ctx.kind != "none" else ""
+    composed = (
+        compose(ctx.question, best, ctx.kind, source.n, exclude=ctx.avoid)
+        if ctx.kind != "none"
+        else ""
+    )
     if composed:
         return _composed(composed, ctx, source.n, reason, draft)
+    if ctx.kind != "none" and not _quote_leads_with_answer(best, ctx):
+        return refusal(reason, draft)
     quote = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
     return _composed(quote, ctx, source.n, reason, draft, form="quote")
+
+
+def _quote_leads_with_answer(unit: Evidence, ctx: Context) -> bool:
+    """Is the first figure a reader meets in the unit the one that answers? (A quote whose
+    first figure is another year's or another subject's would read as a wrong answer.)"""
+    figure = answer_figure(ctx.question, unit, ctx.kind, ctx.avoid)
+    first = numbers.checkable(unit.text, ctx.include_time)
+    return (
+        figure is not None
+        and bool(first)
+        and first[0].start == figure.start
+        and period_of_figure_fits(ctx.question, unit, figure)
+    )
 
 
 def _composed(

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 
 from assistant import numbers
-from assistant.evidence import Evidence, figures_asked_for, has_kind, names, periods_missing
+from assistant.evidence import (
+    Evidence,
+    figures_asked_for,
+    has_kind,
+    names,
+    period_of_figure_fits,
+    periods_missing,
+)
 from assistant.lexical import tokenize
 from assistant.prompt import Source
 from assistant.types import NumberCheck, Quantity
@@ -131,6 +138,9 @@ def review_figure(q: Quantity, question: str, kind: str, focus: list[Evidence]) 
     asked = [a for e in home for a in figures_asked_for(question, e.text, kind)]
     if asked and not any(numbers.same_quantity(q, a) for a in asked):
         return "another figure in the sentence fits the question better"
+    own = [(e, numbers.find_in(q, e.text)) for e in home]
+    if not any(f is not None and period_of_figure_fits(question, e, f) for e, f in own):
+        return "figure from another period"
     return ""
 
 

@@ -17,10 +17,9 @@ the caller quotes the unit instead. Nothing is invented: every word comes from t
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from assistant import numbers
-from assistant.evidence import Evidence, figures_asked_for, kind_figures
+from assistant.evidence import Evidence, figures_asked_for, kind_figures, period_of_figure_fits
 from assistant.types import Quantity
 
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
@@ -54,22 +53,34 @@ def _drop_from_part(clause: str, at: int) -> str:
     return clause[: m.start()] + clause[m.end() :] if m else clause
 
 
-def answer_figure(question: str, unit: Evidence, kind: str) -> Quantity | None:
-    """The figure of `unit` that answers the question, if exactly one does."""
-    found = kind_figures(unit.text, kind)
+def answer_figure(
+    question: str, unit: Evidence, kind: str, exclude: tuple[Quantity, ...] = ()
+) -> Quantity | None:
+    """The figure of `unit` that answers the question, if exactly one does; figures the
+    previous answer gave (`exclude`) are not candidates for a follow-up."""
+
+    def new(figures: list[Quantity]) -> list[Quantity]:
+        return [f for f in figures if not any(numbers.same_quantity(f, x) for x in exclude)]
+
+    found = new(kind_figures(unit.text, kind))
     if len(found) == 1:
         return found[0]
-    asked = figures_asked_for(question, unit.text, kind)
+    asked = new(figures_asked_for(question, unit.text, kind))
     return asked[0] if len(asked) == 1 else None
 
 
 def compose(
-    question: str, unit: Evidence, kind: str, n: int, figure: Quantity | None = None
+    question: str,
+    unit: Evidence,
+    kind: str,
+    n: int,
+    figure: Quantity | None = None,
+    exclude: tuple[Quantity, ...] = (),
 ) -> str:
     """A short sentence stating the answer with citation [n], or "" when none can be made.
     `figure`: the unit's figure to state, when it was already chosen (by the model)."""
-    figure = figure or answer_figure(question, unit, kind)
-    if figure is None:
+    figure = figure or answer_figure(question, unit, kind, exclude)
+    if figure is None or not period_of_figure_fits(question, unit, figure):
         return ""
     if " | " in unit.text:
         return _from_row(unit.text, figure, n)
@@ -92,8 +103,10 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
 
 def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
     start, end = 0, len(sentence)
-    bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
-    for a, b in pairwise(bounds):
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    starts = [0, *(m.end() for m in breaks)]
+    ends = [*(m.start() for m in breaks), len(sentence)]
+    for a, b in zip(starts, ends, strict=True):
         if a <= figure.start < b:
             start, end = a, b
             break

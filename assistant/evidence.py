@@ -49,7 +49,7 @@ class Evidence:
     overlap: float = 0.0  # share of the question's terms the sentence contains
     heading: str = ""  # the heading the sentence sits under in its chunk, if any
     title: str = ""  # the title of its document
-    before: str = ""  # the text of its chunk before it (section headings, the period)
+    before: str = ""  # the headings above it in its chunk (its section, often the period)
 
     def with_heading(self) -> str:
         return f"{self.heading}: {self.text}" if self.heading else self.text
@@ -223,7 +223,7 @@ def select(
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + OVERLAP_WEIGHT * overlap + bonus + rank_prior
         chunk = hits[i].chunk
-        before = chunk.text[: max(0, chunk.text.find(sentence[:40]))]
+        before = _headings_before(chunk.text, sentence)
         scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before))
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]
@@ -244,8 +244,8 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def periods_missing(question: str, unit: Evidence) -> set[str]:
-    """Years the question asks about that neither the evidence unit nor the text of its chunk
-    before it (the section it sits in) mentions.
+    """Years the question asks about that neither the evidence unit nor the headings above it
+    in its chunk (the section it sits in) mention.
 
     A year that the unit's document title carries names the document ("the FY 2022-2026
     plan"), not the period of the figure, so it is not required of the unit. A range in the
@@ -260,6 +260,30 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
             continue
         missing |= {y for y in years if y not in text}
     return missing
+
+
+def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantity) -> bool:
+    """When the unit itself names the year the question asks about, the figure must be the
+    one that year belongs to: "149 in 2023 … 33.3 percent in 2021" answers a question about
+    2021 with 33.3 percent, never with 149."""
+    years = {y for y in _YEAR.findall(question) if y not in _YEAR.findall(unit.title)}
+    in_unit = {y for y in years if y in unit.text}
+    if not in_unit:
+        return True
+    figures = kind_figures(unit.text, "any") if " | " not in unit.text else []
+    if len(figures) < 2:
+        return True
+    i = next((k for k, f in enumerate(figures) if f.start == figure.start), None)
+    if i is None:
+        return True
+    own = _clause_words(unit.text, figures, i)
+    return all(y in own for y in in_unit)
+
+
+def _headings_before(text: str, sentence: str) -> str:
+    """The heading lines of a chunk above a sentence (its section and sub-sections)."""
+    above = text[: max(0, text.find(sentence[:40]))]
+    return " ".join(ln.strip() for ln in above.splitlines() if _HEADING.match(ln.strip()))
 
 
 def names(question: str) -> set[str]:

@@ -14,7 +14,7 @@ import pytest
 from assistant.answer import Answerer
 from assistant.llm import Generator, Message
 from assistant.prompt import NOT_COVERED
-from assistant.types import Answer
+from assistant.types import Answer, Quantity
 
 QUESTION = "How many valid AI invention patents did China hold at the end of 2023?"
 
@@ -176,3 +176,33 @@ def test_a_fragment_still_selects_the_figure_when_the_claim_check_agrees(
     question = "How much did it cost to train Google's Gemini Ultra?"
     _, answer, _ = ask(corpus_assistant, reply, question)
     assert answer.form == "composed" and stated in answer.text and "78" not in answer.text
+
+
+def test_a_figure_from_another_year_of_the_same_unit_is_not_the_answer(corpus_assistant) -> None:
+    question = "How many foundation models were released in 2021?"
+    _, answer, _ = ask(corpus_assistant, "149 foundation models were released [1].", question)
+    assert "149" not in answer.text and answer.fallback
+
+
+def test_a_follow_up_is_not_answered_with_the_figure_just_given(corpus_assistant) -> None:
+    from assistant.chat import Conversation
+
+    chat = Conversation()
+    chat.add("What share of people in high-income countries used the internet in 2023?")
+    chat.last_figures = (Quantity("93 percent", 93.0, "percent"),)
+    standalone = chat.standalone("And in low-income countries?")
+    gen = Scripted("93 percent of people use the internet [1].")
+    s = corpus_assistant.settings
+    answerer = Answerer(
+        corpus_assistant.retriever,
+        corpus_assistant.embedder,
+        lambda: gen,
+        s.top_k,
+        s.evidence_sentences,
+        s.relevance_floor,
+        s.max_tokens,
+    )
+    *_, answer = answerer.stream(
+        "And in low-income countries?", standalone, None, chat.last_figures
+    )
+    assert "27 percent" in answer.text and "93" not in answer.text
