@@ -19,7 +19,13 @@ from __future__ import annotations
 import re
 
 from assistant import numbers
-from assistant.evidence import Evidence, figures_asked_for, kind_figures, period_of_figure_fits
+from assistant.evidence import (
+    JOIN,
+    Evidence,
+    figures_asked_for,
+    kind_figures,
+    period_of_figure_fits,
+)
 from assistant.types import Quantity
 
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
@@ -35,21 +41,23 @@ def _after_other_figures(sentence: str, start: int, figure: Quantity) -> int:
     others = [q for q in numbers.checkable(sentence) if start <= q.end <= figure.start]
     if not others:
         return start
-    comma = sentence.rfind(", ", others[-1].end, figure.start)
-    return comma + 2 if comma >= 0 else start
+    joins = list(JOIN.finditer(sentence, others[-1].end, figure.start))
+    return joins[-1].end() if joins else start
 
 
 def _before_other_figures(sentence: str, end: int, figure: Quantity) -> int:
     """Where the figure's own phrase ends: at the first comma after it that another figure
     follows ("grew by 40 percent in one year, a growth rate 1.4 times ..." → "... one year")."""
-    comma = sentence.find(", ", figure.end, end)
-    later = [q for q in numbers.checkable(sentence) if q.start >= max(comma, 0) and q.end <= end]
-    return comma if comma >= 0 and later else end
+    join = JOIN.search(sentence, figure.end, end)
+    if join is None:
+        return end
+    later = [q for q in numbers.checkable(sentence) if q.start >= join.end() and q.end <= end]
+    return join.start() if later else end
 
 
 def _drop_from_part(clause: str, at: int) -> str:
     """ "rose from 60 percent to 66 percent" stated for 66 → "rose to 66 percent"."""
-    m = re.search(r"\bfrom\s+[^,;]*?\s+(?=to\s+\S*$)", clause[:at])
+    m = re.search(r"\bfrom\s+[^,;]*?\s+(?=to\s+(?:\S+\s+)?$)", clause[:at])
     return clause[: m.start()] + clause[m.end() :] if m else clause
 
 

@@ -162,7 +162,9 @@ def _clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str
     subject = ""
     if i and _FROM_TO.fullmatch(sentence[figures[i - 1].end : q.start]):
         subject = sentence[_left_edge(sentence, figures, i - 1) : figures[i - 1].start]
-    stops = [p for p in (sentence.find(". ", q.end), sentence.find(", ", q.end)) if p >= 0]
+    following = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+    join = JOIN.search(sentence, q.end, following)
+    stops = [p for p in (sentence.find(". ", q.end), join.start() if join else -1) if p >= 0]
     right = min(
         figures[i + 1].start if i + 1 < len(figures) else len(sentence),
         q.end + 60,
@@ -175,14 +177,23 @@ def _weight(term: str, subjects: set[str]) -> int:
     return 3 if term.isdigit() and len(term) == 4 else 2 if term in subjects else 1
 
 
-_FROM_TO = re.compile(r"\s*(?:in\s+\d{4}\s+|\(\d{4}\)\s+)?to\s+")
+_FROM_TO = re.compile(
+    r"\s*(?:in\s+\d{4}\s+|\(\d{4}\)\s+)?to\s+"
+    r"(?:(?:about|around|approximately|nearly|almost|roughly|some)\s+)?"
+)
+
+
+# Where one figure's phrase ends and the next one's begins: "44.4 percent in 2022 and 33.3
+# percent in 2021" gives "in 2022" to 44.4, not to 33.3.
+JOIN = re.compile(r",\s+|\s+(?:and|or|while|whereas|but|against|compared with|versus)\s+")
 
 
 def _left_edge(sentence: str, figures: list[numbers.Quantity], i: int) -> int:
     q = figures[i]
     previous = figures[i - 1].end if i else 0
-    comma = sentence.rfind(", ", previous, q.start) if i else -1
-    return max(previous, q.start - 60, sentence.rfind(". ", 0, q.start), comma + 2)
+    joins = list(JOIN.finditer(sentence, previous, q.start)) if i else []
+    join = joins[-1].end() if joins else 0
+    return max(previous, q.start - 60, sentence.rfind(". ", 0, q.start), join)
 
 
 def has_kind(text: str, kind: str) -> bool:
@@ -263,9 +274,9 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
 
 
 def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantity) -> bool:
-    """When the unit itself names the year the question asks about, the figure must be the
-    one that year belongs to: "149 in 2023 … 33.3 percent in 2021" answers a question about
-    2021 with 33.3 percent, never with 149."""
+    """A figure whose own words name a year, none of them the year asked about, belongs to
+    another period: "149 in 2023 … 33.3 percent in 2021" never answers a question about 2021
+    with 149. A figure whose words name no year takes its period from its sentence."""
     years = {y for y in _YEAR.findall(question) if y not in _YEAR.findall(unit.title)}
     in_unit = {y for y in years if y in unit.text}
     if not in_unit:
@@ -276,8 +287,8 @@ def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantit
     i = next((k for k, f in enumerate(figures) if f.start == figure.start), None)
     if i is None:
         return True
-    own = _clause_words(unit.text, figures, i)
-    return all(y in own for y in in_unit)
+    own = set(_YEAR.findall(_clause_words(unit.text, figures, i)))
+    return not own or bool(own & in_unit)
 
 
 def _headings_before(text: str, sentence: str) -> str:
