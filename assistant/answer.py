@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant import numbers
 from assistant.checks import (
@@ -220,6 +220,8 @@ def judge(draft: str, ctx: Context) -> Reply:
     checks = [
         check_quantity(q, ctx.sources, cited) for q in numbers.checkable(text, ctx.include_time)
     ]
+    if checks and ctx.kind == "none":  # the question's wording did not say it asks for a
+        ctx = replace(ctx, kind="any")  # figure, but the reply gives one: check it as such
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence)
     if not reason and any(ctx.repeated(c.quantity) for c in checks):
         reason = "the figure the previous answer gave"
