@@ -12,6 +12,7 @@ from assistant.llm import Message
 from assistant.types import Hit
 
 NOT_COVERED = "The reports do not say."
+SHOWN_CHARS = 400
 SYSTEM_PROMPT = (
     "You are a careful research assistant for tech-policy reports. Answer the question using "
     "only the sources. Reply with one short sentence that states the figure exactly as the "
@@ -50,10 +51,17 @@ def build_sources(evidence: list[Evidence], hits: tuple[Hit, ...]) -> list[Sourc
             n + 1,
             hits[i],
             tuple(e.text for e in grouped[i]),
-            tuple(e.with_heading() for e in grouped[i]),
+            tuple(_shortened(e.with_heading()) for e in grouped[i]),
         )
         for n, i in enumerate(order)
     ]
+
+
+def _shortened(text: str) -> str:
+    """A unit as the model sees it: at most SHOWN_CHARS characters. Prompt length is what
+    sets the time to an answer on a CPU (about 135 prompt tokens a second here), and a
+    financial table row can run to hundreds of words; the checks still read the whole unit."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def build_messages(question: str, sources: list[Source]) -> list[Message]:
