@@ -20,7 +20,12 @@ _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _SCALE = re.compile(r"^\s*(thousand|million|billion|trillion|bn|mn|tn|[kmb])\b", re.IGNORECASE)
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6}
 _SCALES |= {"billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
-_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+_WORD = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred)\b",
+    re.I,
+)
 
 
 def _collapse(text: str) -> str:
