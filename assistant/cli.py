@@ -291,7 +291,6 @@ def cmd_serve(assistant, args: argparse.Namespace) -> int:  # type: ignore[no-un
             "or --insecure-no-auth if the network is trusted"
         )
     limit = args.max_upload_mb or assistant.settings.max_upload_mb
-    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C stops)", flush=True)
     launch(create_app(assistant, limit), assistant, args.host, args.port, auth, limit)
     return 0
 

@@ -159,5 +159,6 @@ def launch(
         footer_links=[],
     )
     add_document_route(app.server_app, assistant)
+    print(f"Serving on http://{host}:{port} (Ctrl-C stops)", flush=True)  # every route is up
     if block:
         app.block_thread()

@@ -42,14 +42,19 @@ def _child(conn: Connection, limits: Limits, memory_mb: int) -> None:
             return
         try:
             conn.send(("ok", read(Path(path), limits)))
-        except DocumentError as exc:
-            conn.send(("error", str(exc)))
+        except DocumentError as exc:  # a parser that ran out of memory may say so in its words
+            conn.send(
+                ("error", _over_memory(memory_mb) if _OUT_OF_MEMORY.search(str(exc)) else str(exc))
+            )
         except MemoryError:
             conn.send(("error", _over_memory(memory_mb)))
         except Exception as exc:  # a parser bug on one file must not stop the batch
-            out_of_memory = re.search(r"bad_alloc|out of memory|malloc", str(exc), re.I)
+            out_of_memory = _OUT_OF_MEMORY.search(str(exc))
             why = _over_memory(memory_mb) if out_of_memory else f"cannot be parsed ({exc})"
             conn.send(("error", why[:300]))
+
+
+_OUT_OF_MEMORY = re.compile(r"bad_alloc|out of memory|[mc]alloc\b.*failed|cannot allocate", re.I)
 
 
 def _over_memory(memory_mb: int) -> str:

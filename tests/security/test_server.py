@@ -8,10 +8,12 @@ report's PDF may be served, only through /document/<id>, and with a login only a
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -68,27 +70,24 @@ def serve(data: Path, *extra: str) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
     cmd = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *extra]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stdout], daemon=True).start()
     deadline = time.time() + 120
-    while time.time() < deadline:
-        status = get(f"http://127.0.0.1:{port}/gradio_api/info")[0] if _open(port) else 0
-        if status in (200, 401):
-            break
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else b""
-        time.sleep(0.5)
+    while True:  # the server says "Serving on" once every route, ours included, is up
+        assert time.time() < deadline and proc.poll() is None, "the server did not start"
+        try:
+            if lines.get(timeout=1).startswith("Serving on"):
+                break
+        except queue.Empty:
+            continue
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-def _open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
