@@ -32,7 +32,13 @@ class Ceiling:
 
 
 def _child(conn: Connection, limits: Limits, memory_mb: int) -> None:
-    """Parse paths sent over `conn` until it closes; answer ("ok", Parsed) or ("error", why)."""
+    """Parse paths sent over `conn` until it closes; answer ("ok", Parsed) or ("error", why).
+    The parsers' libraries are loaded before the ceiling is set: mapping a native library
+    under a tight address-space limit can fail, and that is not the file's fault."""
+    import bs4  # noqa: F401
+    import docx  # noqa: F401
+    import pymupdf  # noqa: F401
+
     cap = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     while True:
