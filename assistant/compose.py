@@ -7,11 +7,13 @@ to the part that states the figure:
   "Private AI investment (2023) for China: $7.8 billion [1]." (the cell's column header, the
   row's label, the value);
 - a sentence gives the clause that holds the figure ("…, while Google's Gemini Ultra cost about
-  191 million US dollars." → "Google's Gemini Ultra cost about 191 million US dollars [1].");
-  a clause that leans on what came before ("It reached …") keeps its whole sentence.
+  191 million US dollars." → "Google's Gemini Ultra cost about 191 million US dollars [1]."),
+  cut before and after other figures' phrases, and "rose from 60 to 66 percent" stated for 66
+  becomes "rose to 66 percent".
 The figure is chosen as the checks choose it (the one figure of the kind asked for, or the one
-whose own words match the question); when none stands out, there is no composed answer and
-the caller quotes the unit instead. Nothing is invented: every word comes from the unit.
+whose own words match the question, for the period asked); when none stands out there is no
+composed answer, and the caller quotes the unit only if its first figure is the answer.
+Nothing is invented: every word comes from the unit, in its order.
 """
 
 from __future__ import annotations
