@@ -33,7 +33,13 @@ class Scripted(Generator):
             yield self.reply[i : i + 3]
 
 
-def ask(corpus_assistant, reply: str, question: str = QUESTION) -> tuple[str, Answer, Scripted]:
+def ask(
+    corpus_assistant,
+    reply: str,
+    question: str = QUESTION,
+    standalone: str = "",
+    avoid: tuple[Quantity, ...] = (),
+) -> tuple[str, Answer, Scripted]:
     gen = Scripted(reply)
     s = corpus_assistant.settings
     answerer = Answerer(
@@ -46,7 +52,7 @@ def ask(corpus_assistant, reply: str, question: str = QUESTION) -> tuple[str, An
         s.max_tokens,
     )
     shown, final = "", None
-    for item in answerer.stream(question, question):
+    for item in answerer.stream(question, standalone or question, None, avoid):
         if isinstance(item, Answer):
             final = item
         else:
@@ -191,18 +197,8 @@ def test_a_follow_up_is_not_answered_with_the_figure_just_given(corpus_assistant
     chat.add("What share of people in high-income countries used the internet in 2023?")
     chat.last_figures = (Quantity("93 percent", 93.0, "percent"),)
     standalone = chat.standalone("And in low-income countries?")
-    gen = Scripted("93 percent of people use the internet [1].")
-    s = corpus_assistant.settings
-    answerer = Answerer(
-        corpus_assistant.retriever,
-        corpus_assistant.embedder,
-        lambda: gen,
-        s.top_k,
-        s.evidence_sentences,
-        s.relevance_floor,
-        s.max_tokens,
-    )
-    *_, answer = answerer.stream(
-        "And in low-income countries?", standalone, None, chat.last_figures
+    reply = "93 percent of people use the internet [1]."
+    _, answer, _ = ask(
+        corpus_assistant, reply, "And in low-income countries?", standalone, chat.last_figures
     )
     assert "27 percent" in answer.text and "93" not in answer.text
