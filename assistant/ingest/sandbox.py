@@ -91,6 +91,8 @@ class Sandbox:
                 "crashed on this file)"
             ) from None
         if kind == "error":
+            if payload == _over_memory(self.ceiling.memory_mb):
+                self.close()  # the next file gets a fresh child, not one short of memory
             raise DocumentError(payload)
         return payload
 
