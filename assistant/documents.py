@@ -22,15 +22,15 @@ from assistant.lexical import tokenize
 
 def named_documents(
     question: str,
-    profiles: dict[str, str],
+    bags: dict[str, set[str]],
     spread: dict[str, int],
     rare_share: float,
     margin: float,
 ) -> tuple[str, ...]:
-    """The sources the question names, or () when it names none (or too many)."""
-    if len(profiles) < 2:
+    """The sources the question names, or () when it names none (or too many). `bags`: each
+    document's profile as terms (LexicalIndex.profile_terms)."""
+    if len(bags) < 2:
         return ()
-    bags = {source: set(tokenize(text)) for source, text in profiles.items()}
     n = len(bags)
     df = {t: spread.get(t, 0) for t in set(tokenize(question))}
     weights = {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}

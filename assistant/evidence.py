@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant import numbers
 from assistant.embed import Embedder
-from assistant.lexical import tokenize
+from assistant.lexical import YEAR, tokenize
 from assistant.types import Hit
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
@@ -165,11 +165,7 @@ def _clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str
     following = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
     join = JOIN.search(sentence, q.end, following)
     stops = [p for p in (sentence.find(". ", q.end), join.start() if join else -1) if p >= 0]
-    right = min(
-        figures[i + 1].start if i + 1 < len(figures) else len(sentence),
-        q.end + 60,
-        *stops,
-    )
+    right = min(following, q.end + 60, *stops)
     return f"{subject} {sentence[left : q.start]} {sentence[q.end : right]}"
 
 
@@ -251,9 +247,6 @@ def _term_weights(terms: set[str], bags: list[set[str]], subjects: set[str]) -> 
     }
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
 def periods_missing(question: str, unit: Evidence) -> set[str]:
     """Years the question asks about that neither the evidence unit nor the headings above it
     in its chunk (the section it sits in) mention.
@@ -263,10 +256,10 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     question ("2020-2024") is covered by the unit mentioning any year of it.
     """
     text = f"{unit.before} {unit.heading} {unit.text}"
-    in_title = set(_YEAR.findall(unit.title))
+    in_title = set(YEAR.findall(unit.title))
     missing = set()
-    for span in re.finditer(rf"{_YEAR.pattern}(?:\s*[-–]\s*{_YEAR.pattern})?", question):
-        years = set(_YEAR.findall(span.group(0)))
+    for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
+        years = set(YEAR.findall(span.group(0)))
         if years & in_title or len(years) > 1:
             continue
         missing |= {y for y in years if y not in text}
@@ -277,7 +270,7 @@ def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantit
     """A figure whose own words name a year, none of them the year asked about, belongs to
     another period: "149 in 2023 … 33.3 percent in 2021" never answers a question about 2021
     with 149. A figure whose words name no year takes its period from its sentence."""
-    years = {y for y in _YEAR.findall(question) if y not in _YEAR.findall(unit.title)}
+    years = {y for y in YEAR.findall(question) if y not in YEAR.findall(unit.title)}
     in_unit = {y for y in years if y in unit.text}
     if not in_unit:
         return True
@@ -287,7 +280,7 @@ def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantit
     i = next((k for k, f in enumerate(figures) if f.start == figure.start), None)
     if i is None:
         return True
-    own = set(_YEAR.findall(_clause_words(unit.text, figures, i)))
+    own = set(YEAR.findall(_clause_words(unit.text, figures, i)))
     return not own or bool(own & in_unit)
 
 

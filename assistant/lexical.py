@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ TOKENIZER_VERSION = "5"
 PROFILE_CHARS = 600  # of a document's first page: where reports print their title and issuer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 STOPWORDS = frozenset(
     "a an and are as at be by did do does for from had has have how in into is it its many "
     "much of on or that the their there these this to was were what when which who will with "
@@ -65,12 +66,15 @@ class _Meta:
     spread: dict[str, int] = field(default_factory=dict)  # profile term → documents using it
 
 
-def spread_of(chunks: list[Chunk], profiles: dict[str, str]) -> dict[str, int]:
-    """For each term of the profiles, in how many documents' text (anywhere) it occurs."""
+def spread_of(
+    chunks: list[Chunk], texts: list[list[str]], profiles: dict[str, str]
+) -> dict[str, int]:
+    """For each term of the profiles, in how many documents' text (anywhere) it occurs;
+    `texts` are the chunks' tokens, already made for the BM25 index."""
     vocab = {t for text in profiles.values() for t in tokenize(text)}
     seen: dict[str, set[str]] = {}
-    for c in chunks:
-        for t in vocab.intersection(tokenize(c.text)):
+    for c, tokens in zip(chunks, texts, strict=True):
+        for t in vocab.intersection(tokens):
             seen.setdefault(t, set()).add(c.source)
     return {t: len(seen.get(t, ())) for t in vocab}
 
@@ -103,7 +107,9 @@ class LexicalIndex:
         import bm25s
 
         bm25 = bm25s.BM25()
-        corpus = [tokenize(f"{c.title}\n{c.text}") or ["_empty_"] for c in chunks]
+        titles = {c.title: tokenize(c.title) for c in chunks}
+        texts = [tokenize(c.text) for c in chunks]
+        corpus = [titles[c.title] + t or ["_empty_"] for c, t in zip(chunks, texts, strict=True)]
         if corpus:
             bm25.index(corpus, show_progress=False)
         meta = _Meta(
@@ -113,7 +119,7 @@ class LexicalIndex:
             years=[c.year if c.year is not None else -1 for c in chunks],
         )
         meta.profiles = profiles_of(chunks)
-        meta.spread = spread_of(chunks, meta.profiles)
+        meta.spread = spread_of(chunks, texts, meta.profiles)
         return cls(bm25, meta)
 
     def save(self, path: Path) -> None:
@@ -133,6 +139,16 @@ class LexicalIndex:
         meta = _Meta(**json.loads((path / "meta.json").read_text()))
         bm25 = bm25s.BM25.load(str(path), show_progress=False) if meta.ids else bm25s.BM25()
         return cls(bm25, meta)
+
+    @cached_property
+    def profile_terms(self) -> dict[str, set[str]]:
+        """Each document's profile as terms, made once per index, not once per question."""
+        return {source: set(tokenize(text)) for source, text in self.meta.profiles.items()}
+
+    @cached_property
+    def title_years(self) -> frozenset[str]:
+        """Years printed on the documents' title pages (their periods and editions)."""
+        return frozenset(YEAR.findall(" ".join(self.meta.profiles.values())))
 
     def knows(self, text: str) -> bool:
         """Does every term of `text` occur somewhere in the library?"""

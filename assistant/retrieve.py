@@ -9,7 +9,6 @@ when nothing in the library is close to the question (the relevance floor).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,17 +98,16 @@ class HybridRetriever:
         if self._lexical is None:
             self.refresh()
         assert self._lexical is not None
-        text = " ".join(self._lexical.meta.profiles.values())
-        return frozenset(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
+        return self._lexical.title_years
 
     def named(self, query: str) -> tuple[str, ...]:
         """The documents (file names) the question names, if it names any."""
         if self._lexical is None:
             self.refresh()
         assert self._lexical is not None
-        meta = self._lexical.meta
+        lexical = self._lexical
         return named_documents(
-            query, meta.profiles, meta.spread, self.doc_rare_share, self.doc_margin
+            query, lexical.profile_terms, lexical.meta.spread, self.doc_rare_share, self.doc_margin
         )
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
