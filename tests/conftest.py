@@ -69,6 +69,14 @@ def corpus_assistant(tmp_path_factory: pytest.TempPathFactory):
     return assistant
 
 
+def shared_filings() -> Path:
+    """The SEC 10-Q filings of the development data beside the project."""
+    path = SHARED_REPORTS.parent / "dev" / "sec10q"
+    if not path.is_dir():
+        pytest.skip(f"10-Q filings not found beside the project ({path})")
+    return path
+
+
 def shared_reports() -> Path:
     if not SHARED_REPORTS.is_dir():
         pytest.skip(f"real reports not found beside the project ({SHARED_REPORTS})")

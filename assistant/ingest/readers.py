@@ -28,10 +28,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import DocumentError
+from assistant.ingest.pdf_tables import MIN_CHAR_WIDTH, Table, find_tables
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -147,33 +148,67 @@ def _pdf_damage(doc: object, data: bytes) -> list[str]:
 
 
 def _pdf_page_text(page: object) -> str:
-    """Paragraphs (blocks that continue one another are joined) and table rows, in order."""
+    """Paragraphs (blocks that continue one another are joined) and table rows, in order.
+    Numeric tables found from word positions (pdf_tables.py) replace the lines they cover."""
+    tables = find_tables(page.get_text("words"))  # type: ignore[attr-defined]
     out: list[str] = []
     table: list[list[str]] = []
     paragraph: list[str] = []
     last: tuple[float, float, float] | None = None  # x0, y1, line height of the paragraph
+    emitted: set[int] = set()
     for block in page.get_text("dict")["blocks"]:  # type: ignore[attr-defined]
         lines = [ln for ln in block.get("lines", []) if _line_text(ln).strip()]
-        if not lines:
-            continue
-        row = _is_row(lines)
-        x0, y0, _, y1 = block["bbox"]
-        height = (y1 - y0) / len(lines)
-        if paragraph and (row or not (last and _continues(last, x0, y0, height))):
-            out.append(_join_lines(paragraph))
-            paragraph = []
-        if table and (not row or len(lines) != len(table[0])):
-            out.extend(rows_to_lines(table))
-            table = []
-        if row:
-            table.append([_line_text(ln) for ln in sorted(lines, key=lambda ln: ln["bbox"][0])])
-        else:
-            paragraph.extend(_line_text(ln) for ln in lines)
-            last = (x0, y1, height)
+        for inside, run in _runs(lines, tables):
+            if inside is not None:
+                if paragraph:
+                    out.append(_join_lines(paragraph))
+                    paragraph = []
+                out.extend(rows_to_lines(table))
+                table = []
+                if inside not in emitted:
+                    out.extend(tables[inside].lines)
+                    emitted.add(inside)
+                continue
+            row = _is_row(run)
+            x0, y0 = min(ln["bbox"][0] for ln in run), min(ln["bbox"][1] for ln in run)
+            y1 = max(ln["bbox"][3] for ln in run)
+            height = (y1 - y0) / len(run)
+            if paragraph and (row or not (last and _continues(last, x0, y0, height))):
+                out.append(_join_lines(paragraph))
+                paragraph = []
+            if table and (not row or len(run) != len(table[0])):
+                out.extend(rows_to_lines(table))
+                table = []
+            if row:
+                table.append([_line_text(ln) for ln in sorted(run, key=lambda ln: ln["bbox"][0])])
+            else:
+                paragraph.extend(_line_text(ln) for ln in run)
+                last = (x0, y1, height)
     if paragraph:
         out.append(_join_lines(paragraph))
     out.extend(rows_to_lines(table))
     return "\n\n".join(out)
+
+
+def _runs(lines: list[dict], tables: list[Table]) -> list[tuple[int | None, list[dict]]]:
+    """A block's lines in runs: (index of the table they lie in, or None; the lines)."""
+    runs: list[tuple[int | None, list[dict]]] = []
+    for line in lines:
+        x0, y0, x1, y1 = line["bbox"]
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        inside = next(
+            (
+                i
+                for i, t in enumerate(tables)
+                if t.bbox[0] - 1 <= cx <= t.bbox[2] + 1 and t.bbox[1] - 1 <= cy <= t.bbox[3] + 1
+            ),
+            None,
+        )
+        if runs and runs[-1][0] == inside:
+            runs[-1][1].append(line)
+        else:
+            runs.append((inside, [line]))
+    return runs
 
 
 def _continues(last: tuple[float, float, float], x0: float, y0: float, height: float) -> bool:
@@ -184,7 +219,14 @@ def _continues(last: tuple[float, float, float], x0: float, y0: float, height: f
 
 
 def _line_text(line: dict) -> str:
-    return "".join(span["text"] for span in line["spans"])
+    """The line's text without micro-text (see pdf_tables.MIN_CHAR_WIDTH): invisible to a
+    reader, it is either a layout artefact or text hidden on purpose."""
+    return "".join(span["text"] for span in line["spans"] if _visible_span(span))
+
+
+def _visible_span(span: dict) -> bool:
+    x0, _, x1, _ = span["bbox"]
+    return x1 - x0 >= MIN_CHAR_WIDTH * len(span["text"].strip())
 
 
 def _is_row(lines: list[dict]) -> bool:

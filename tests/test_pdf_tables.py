@@ -1,0 +1,88 @@
+"""Numeric PDF tables: each figure keeps its row label, its column headers and its unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant import numbers
+from assistant.ingest.readers import read
+from tests.conftest import shared_filings, shared_reports
+
+
+def _row(page_text: str, label: str) -> str:
+    rows = [ln for ln in page_text.split("\n\n") if ln.split(" | ")[0].endswith(label)]
+    assert rows, f"no row labelled {label!r}"
+    return rows[0]
+
+
+def _cell(row: str, header_start: str) -> numbers.Quantity:
+    cells = [c for c in row.split(" | ") if c.startswith(header_start)]
+    assert len(cells) == 1, row
+    return numbers.checkable(cells[0].partition(": ")[2])[0]
+
+
+def test_income_statement_rows_carry_periods_and_unit() -> None:
+    page = read(shared_filings() / "2023 Q2 AAPL.pdf").pages[3]
+    row = _row(page.text, "Total net sales")
+    assert row.startswith("Net sales: Total net sales")  # the section above the row
+    assert _cell(row, "Three Months Ended April 1, 2023").value == 94_836e6  # "(In millions"
+    assert _cell(row, "Six Months Ended March 26, 2022").value == 221_223e6
+    # the unit line excepts per-share amounts: they stay as printed
+    assert (
+        _cell(_row(page.text, "Earnings per share: Diluted"), "Three Months Ended April 1").value
+        == 1.52
+    )
+
+
+def test_bracketed_outflow_and_unit_on_the_header_line() -> None:
+    # INTC's cash-flow statement prints "(In Millions; Unaudited)" on the date header line.
+    page = read(shared_filings() / "2023 Q2 INTC.pdf").pages[8]
+    row = _row(page.text, "Additions to property, plant, and equipment")
+    spent = _cell(row, "Six Months Ended Jul 1, 2023")
+    assert spent.value == -13_301e6
+    assert numbers.same_quantity(numbers.expected_quantity(13_301e6, "USD"), spent)
+
+
+def test_headers_above_a_caption_line_and_a_table_continued_below() -> None:
+    page = read(shared_filings() / "2023 Q2 AMZN.pdf").pages[5]  # balance sheet
+    cash = _row(page.text, "Cash and cash equivalents")
+    assert _cell(cash, "June 30, 2023").value == 49_529e6
+    assert _cell(cash, "December 31, 2022").value == 53_888e6
+    apple = read(shared_filings() / "2023 Q2 AAPL.pdf").pages[5]
+    equity = _row(apple.text, "Total liabilities and shareholders’ equity")
+    assert _cell(equity, "April 1, 2023").value == 332_160e6  # headers of the table above
+
+
+def test_made_up_table_with_two_header_levels(tmp_path: Path) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    put = page.insert_text
+    put((72, 60), "Budget by programme (in thousands)", fontsize=10)
+    put((300, 90), "Fiscal Year", fontsize=9)
+    for x, year in ((280, "2021"), (360, "2022")):
+        put((x, 102), year, fontsize=9)
+    put((72, 116), "Grants:", fontsize=9)
+    for y, label, a, b in ((128, "Research", "1,250", "1,400"), (140, "Training", "310", "(25)")):
+        put((80, y), label, fontsize=9)
+        put((300 - 5 * len(a), y), a, fontsize=9)
+        put((380 - 5 * len(b), y), b, fontsize=9)
+    put((72, 180), "The programme grew in 2022 after a review of its 12 projects.", fontsize=9)
+    doc.save(str(tmp_path / "t.pdf"))
+    text = read(tmp_path / "t.pdf").pages[0].text
+    row = _row(text, "Research")
+    assert row.startswith("Grants: Research")
+    assert _cell(row, "Fiscal Year 2022").value == 1_400e3
+    assert _cell(_row(text, "Training"), "Fiscal Year 2022").value == -25e3
+    assert "after a review of its 12 projects." in text  # prose left alone
+
+
+def test_text_table_keeps_each_header_with_its_wrapped_text() -> None:
+    # HHS performance measures: a header row over a description that wraps within its column.
+    text = read(shared_reports() / "HHS2022.pdf").pages[15].text
+    row = next(r for r in text.split("\n\n") if "within 10 months of receipt" in r)
+    assert row.startswith("Description: Review and act on 90 percent of standard original")
+    assert row.endswith("| Type: Target Actual | Percentage: 90")
+    assert "Description Type Status" not in text  # headers no longer glued to the text
+    assert "_3cb5" not in text  # micro-text identifiers no reader can see are left out
