@@ -38,6 +38,9 @@ _ADDRESSES_THE_MODEL = re.compile(
     r"language model)\b",
     re.IGNORECASE,
 )
+# A table-of-contents entry ("Real Property Data ........ 10") names a section; it states
+# nothing, and its page number is not a figure of the report.
+_DOT_LEADER = re.compile(r"(?:\.\s?){5,}|…{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
 
 
@@ -100,7 +103,9 @@ def wanted_kind(question: str) -> str:
         return "count"
     if re.search(
         r"\b(how (many|much|large|big|fast|long)|amount|cost|budget|fine|funding|investment"
-        r"|worth|value|total|number of|size|figure|allocation|threshold|votes?)\b",
+        r"|worth|value|total|number of|size|figure|allocation|threshold|votes?"
+        r"|revenues?|sales|income|earnings|profits?|losses|expenses?|spend|spent|cash"
+        r"|assets|liabilities|debt|obligations|margin|price)\b",
         q,
     ):
         return "any"
@@ -213,7 +218,7 @@ def select(
         (i, head, s)
         for i, h in enumerate(hits)
         for head, s in split_sentences(h.chunk.text)
-        if len(s) > 15 and not addresses_the_model(s)
+        if len(s) > 15 and not addresses_the_model(s) and not _DOT_LEADER.search(s)
     ]
     if not candidates:
         return []

@@ -22,7 +22,7 @@ import Stemmer
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "5"
+TOKENIZER_VERSION = "6"
 PROFILE_CHARS = 600  # of a document's first page: where reports print their title and issuer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
@@ -34,6 +34,30 @@ STOPWORDS = frozenset(
 )
 
 
+# Reporting periods are written two ways: a question says "the quarter", "Q2" or "the first
+# half"; a financial table heads its columns "Three Months Ended", "Six Months Ended". Both are
+# read as one term, so a question's period meets the column that reports it.
+_PERIODS = (
+    (re.compile(r"\b(?:three|3)[- ]months?\b|\bq[1-4]\b|\bquarter(?:ly)?\b"), " quarter "),
+    (
+        re.compile(r"\b(?:six|6)[- ]months?\b|\b(?:first|second) half\b|\bhalf[- ]year\b"),
+        " halfyear ",
+    ),
+    (re.compile(r"\b(?:nine|9)[- ]months?\b"), " ninemonths "),
+    (re.compile(r"\b(?:twelve|12)[- ]months?\b"), " twelvemonths "),
+)
+
+
+def _periods(text: str) -> str:
+    for pattern, term in _PERIODS:
+        text = pattern.sub(lambda m, t=term: _period_term(m.group(0), t), text)
+    return text
+
+
+def _period_term(found: str, term: str) -> str:
+    return f"{found}{term}" if found[1:].isdigit() else term  # "Q2" keeps its number
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """Snowball (Porter 2) stem: "senators" and "Senate" meet at "senat"."""
@@ -43,7 +67,7 @@ def _stem(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed terms; numbers without thousands separators; % becomes "percent"."""
     out = []
-    for tok in _TOKEN.findall(text.lower()):
+    for tok in _TOKEN.findall(_periods(text.lower())):
         if tok[0].isdigit():
             tok = re.sub(r",(?=\d{3}\b)", "", tok).rstrip(".,")
         elif tok == "%":
