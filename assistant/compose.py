@@ -4,8 +4,8 @@ When the model's own wording fails a check, the user should still get an answer,
 paragraph to read. The evidence unit the checks trust (a sentence or a table row) is reduced
 to the part that states the figure:
 - a table row "Region: China | Models: 15 | Private AI investment (2023): $7.8 billion" gives
-  "Private AI investment (2023) for China: $7.8 billion [1]." (the cell's column header, the
-  row's label, the value);
+  "China, Private AI investment (2023): $7.8 billion [1]." (the row's label, the cell's
+  column header, the value);
 - a sentence gives the clause that holds the figure ("…, while Google's Gemini Ultra cost about
   191 million US dollars." → "Google's Gemini Ultra cost about 191 million US dollars [1]."),
   cut before and after other figures' phrases, and "rose from 60 to 66 percent" stated for 66
@@ -106,7 +106,7 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
             label = cells[0][2] if cells[0][1] else cells[0][0]
             if (head, value) == (cells[0][0], cells[0][2]):
                 return f"{head}: {value} [{n}]."
-            return f"{head} for {label}: {value} [{n}]."
+            return f"{label}, {head}: {value} [{n}]."
         offset += width + len(" | ")
     return ""
 

@@ -131,6 +131,9 @@ _PREFIX = re.compile(
 _CITATION = re.compile(r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
 _MONTH_AFTER = re.compile(rf"\s(?:{_MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s$", re.IGNORECASE)
+# "Three Months Ended June 30" names a reporting period (a column of a financial statement),
+# it does not state a quantity.
+_PERIOD_NAME_AFTER = re.compile(r"[\s-]+(?:months?|weeks?|quarters?)\s+end(?:ed|ing)\b", re.I)
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z]-?$")
 
 EXCLUDED_KINDS_DEFAULT = frozenset({"year", "date"})
@@ -198,6 +201,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
         return None  # GPT-4, COVID-19, G7: part of a name
     if before.endswith("/") or text.startswith("/", end):
         return None  # 2024/1689, 12/05: an identifier or a date, not a quantity
+    if _PERIOD_NAME_AFTER.match(text, end):
+        return None
     pre = _PREFIX.search(before)
     suf = _SUFFIX.match(text, end)
     assert pre is not None and suf is not None  # both patterns can match empty

@@ -70,6 +70,8 @@ def test_reads_currency(text: str, unit: str) -> None:
         "one of the largest",  # "one" as a pronoun
         "on 25 May 2018",  # a date
         "Regulation (EU) 2024/1689",  # an identifier
+        "Three Months Ended July 30, 2023",  # the name of a reporting period
+        "Twelve Months Ending June 30",
     ],
 )
 def test_not_quantities(text: str) -> None:

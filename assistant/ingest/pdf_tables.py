@@ -200,8 +200,10 @@ def _table_end(lines: list[Line], start: int) -> int:
     return last_row + 1 if rows >= 2 else start
 
 
-def _frame(head: list[Line], unit_text: str, body: list[Line], previous: Frame | None) -> Frame:
-    columns = _columns(body)
+def _frame(
+    head: list[Line], unit_text: str, body: list[Line], previous: Frame | None, label_end: float
+) -> Frame:
+    columns = _columns(body, label_end)
     if not head and previous is not None and previous.continues(columns):
         return previous
     scale, exception = _unit(unit_text)
@@ -213,24 +215,29 @@ def _render(
     lines: list[Line], start: int, end: int, floor: int, previous: Frame | None
 ) -> tuple[Table, Frame]:
     body = lines[start:end]
-    head, unit_text = _above(lines, start, floor, _columns(body))
-    frame = _frame(head, unit_text, body, previous)
+    # Figures left of the end of some label belong to that label ("net of tax of $76, … and
+    # $(32)" wrapped over two lines): the figure columns lie right of every label.
+    label_end = max((c.x1 for ln in body for c in ln.cells if not c.figure), default=0.0)
+    head, unit_text = _above(lines, start, floor, _columns(body, label_end))
+    frame = _frame(head, unit_text, body, previous, label_end)
     columns, headers, label_header = list(frame.columns), frame.headers, frame.label_header
     out: list[str] = []
     section, wrapped = "", ""
     for line in body:
         if not line.is_row:
             if line.text.endswith(":"):
-                section, wrapped = line.text, ""
+                section, wrapped = f"{wrapped} {line.text}".strip(), ""
             else:
                 wrapped = f"{wrapped} {line.text}".strip()
             continue
-        label = f"{wrapped} {line.label}".strip()
+        figures = [c for c in line.cells if c.figure and c.x0 > label_end]
+        own = " ".join(c.text for c in line.cells if c not in figures)
+        label = f"{wrapped} {own}".strip()
         wrapped = ""
         full = f"{section} {label}".strip() if section else label
         row_scale = "" if frame.exception and _SHARES.search(full) else frame.scale
         cells = [f"{label_header}: {full}" if label_header and full else full]
-        for cell in line.figures:
+        for cell in figures:
             j = _column_of(cell, columns)
             value = _scaled(cell.text, row_scale)
             cells.append(f"{headers[j]}: {value}" if headers[j] else value)
@@ -243,10 +250,11 @@ def _render(
     return Table((x0, top, x1, body[-1].y1), out, start - len(head), end - 1), frame
 
 
-def _columns(body: list[Line]) -> list[tuple[float, float]]:
+def _columns(body: list[Line], label_end: float) -> list[tuple[float, float]]:
     """(left, right) of each figure column, left to right, from the figures' right edges."""
     edges: list[list[Cell]] = []
-    for cell in sorted((c for ln in body for c in ln.figures), key=lambda c: c.x1):
+    figures = (c for ln in body for c in ln.figures if c.x0 > label_end)
+    for cell in sorted(figures, key=lambda c: c.x1):
         if edges and cell.x1 - edges[-1][-1].x1 < COLUMN_TOLERANCE:
             edges[-1].append(cell)
         else:

@@ -10,11 +10,10 @@ exhausting the machine; the sandbox (sandbox.py) adds a memory and time ceiling 
 Invisible format characters (zero-width spaces, bidi overrides) are removed from every page:
 they can hide or reorder text that a reader of the citation would never see.
 
-PDF tables: PyMuPDF's `find_tables` costs about 0.3 s a page on the real reports (44 s for a
-160-page plan), so rows are recognised from the layout instead: a text block whose lines sit
-side by side on one baseline is a table row, and a run of rows with the same number of cells
-takes its first row as the header. That is cheap and leaves multi-column prose alone, because
-column paragraphs are separate blocks.
+PDF tables: tables of figures and tables of wrapped text under a row of column headers are
+recovered from word positions (pdf_tables.py: each figure keeps its row label, its joined
+column headers and the table's unit); any other run of blocks whose lines sit side by side on
+one baseline is read as table rows, the first row taken as the header.
 """
 
 from __future__ import annotations
