@@ -22,7 +22,7 @@ import Stemmer
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "6"
+TOKENIZER_VERSION = "7"
 PROFILE_CHARS = 600  # of a document's first page: where reports print their title and issuer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
@@ -133,7 +133,10 @@ class LexicalIndex:
         bm25 = bm25s.BM25()
         titles = {c.title: tokenize(c.title) for c in chunks}
         texts = [tokenize(c.text) for c in chunks]
-        corpus = [titles[c.title] + t or ["_empty_"] for c, t in zip(chunks, texts, strict=True)]
+        corpus = [
+            titles[c.title] + tokenize(c.section) + t or ["_empty_"]
+            for c, t in zip(chunks, texts, strict=True)
+        ]
         if corpus:
             bm25.index(corpus, show_progress=False)
         meta = _Meta(

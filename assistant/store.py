@@ -63,6 +63,7 @@ def chunk_metadata(chunk: Chunk, content_hash: str) -> dict[str, str | int]:
         "content_hash": content_hash,
         "page": chunk.page if chunk.page is not None else -1,
         "year": chunk.year if chunk.year is not None else -1,
+        "section": chunk.section,
     }
     return meta
 
@@ -79,6 +80,7 @@ def chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
         text=text,
         publisher=str(meta.get("publisher", "")),
         year=None if year < 0 else year,
+        section=str(meta.get("section", "")),
     )
 
 

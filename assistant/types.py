@@ -50,6 +50,7 @@ class Chunk:
     text: str
     publisher: str = ""
     year: int | None = None
+    section: str = ""  # the heading above the chunk on its page (a section or table title)
 
 
 @dataclass(frozen=True)

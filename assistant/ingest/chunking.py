@@ -2,11 +2,15 @@
 
 Chunks never cross a page, so every chunk cites exactly one page. Splitting uses llama-index's
 `SentenceSplitter` (sentence-aware, with overlap) driven by the embedding model's own tokenizer.
-The title is prepended only to the text that is embedded, and the budget leaves room for it.
+The title, and the heading the chunk sits under on its page (a section title, or a table's
+title such as "CONDENSED CONSOLIDATED STATEMENTS OF CASH FLOWS" for rows that continue it), are
+added only to what is embedded and indexed for BM25 ("contextual chunk headers"), and the budget
+leaves room for them; the chunk text itself, which is shown and cited, is the page's own words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from llama_index.core.node_parser import SentenceSplitter
@@ -14,6 +18,13 @@ from llama_index.core.node_parser import SentenceSplitter
 from assistant.types import Chunk, Document
 
 TITLE_BUDGET = 32  # word pieces kept for the title line in embedded text
+SECTION_CHARS = 120  # a longer paragraph is text, not a heading
+SECTION_BUDGET = 20  # word pieces kept for the section line (200 + 32 + 20 + 2 ≤ 256)
+# A heading: a short paragraph of three or more words, starting with a capital or a digit,
+# without a final stop or table cells.
+_HEADING = re.compile(
+    rf"^(?=[A-Z0-9])(?!.*[.!?:]$)(?!.*\|)(?=(?:\S+\s+){{2}}\S).{{3,{SECTION_CHARS}}}$"
+)
 
 
 class Chunker:
@@ -32,6 +43,7 @@ class Chunker:
             if not page.text.strip():
                 continue
             for text in self._splitter.split_text(page.text):
+                text = text.strip()
                 chunks.append(
                     Chunk(
                         chunk_id=f"{doc.doc_id}:{doc.content_hash[:12]}:{len(chunks)}",
@@ -39,15 +51,28 @@ class Chunker:
                         source=doc.source,
                         title=doc.meta.title,
                         page=page.number,
-                        text=text.strip(),
+                        text=text,
                         publisher=doc.meta.publisher,
                         year=doc.meta.year,
+                        section=section_above(page.text, text),
                     )
                 )
         return chunks
 
     def embedding_text(self, chunk: Chunk) -> str:
-        """What is embedded: a short title line, then the chunk."""
+        """What is embedded: a short title line, the section heading, then the chunk."""
         ids = self._tokenizer(chunk.title)
         title = chunk.title if len(ids) <= TITLE_BUDGET else chunk.title[: TITLE_BUDGET * 3]
-        return f"{title}\n{chunk.text}"
+        section = chunk.section
+        while section and len(self._tokenizer(section)) > SECTION_BUDGET:
+            section = section.rpartition(" ")[0]
+        return f"{title}\n{section}\n{chunk.text}" if section else f"{title}\n{chunk.text}"
+
+
+def section_above(page_text: str, chunk_text: str) -> str:
+    """The nearest heading above the chunk on its page, unless the chunk starts with it."""
+    at = page_text.find(chunk_text[:80])
+    if at <= 0:
+        return ""
+    above = [p.strip() for p in page_text[:at].split("\n\n")]
+    return next((p for p in reversed(above) if _HEADING.match(p)), "")
