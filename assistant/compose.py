@@ -31,6 +31,8 @@ from assistant.evidence import (
 from assistant.types import Quantity
 
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
+_GLUE = frozenset("of in to and the for by on at as from with or a an".split())
+PROSE_CELL_WORDS = 8  # a table cell this long is a sentence (a measure's description)
 _CLAUSE_BREAK = re.compile(
     r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
     r"|,\s+(?=(?:compared with|against|up from|down from|followed by)\b)"
@@ -102,6 +104,8 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
     offset = 0
     for head, sep, value in cells:
         width = len(head) + len(sep) + len(value)
+        if offset <= figure.start < offset + width and len(value.split()) >= PROSE_CELL_WORDS:
+            return _from_cell_text(value, figure, offset + len(head) + len(sep), n)
         if offset <= figure.start < offset + width and sep:
             label = cells[0][2] if cells[0][1] else cells[0][0]
             if (head, value) == (cells[0][0], cells[0][2]):
@@ -109,6 +113,13 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
             return f"{label}, {head}: {value} [{n}]."
         offset += width + len(" | ")
     return ""
+
+
+def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:
+    """A cell that is prose ("Description: Review and act on 90 percent of … within 10 months
+    of receipt") is a sentence: its clause holding the figure is the answer."""
+    shifted = next((q for q in numbers.checkable(text) if q.start == figure.start - at), None)
+    return _from_sentence(text, shifted, n) if shifted is not None else ""
 
 
 def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
@@ -126,4 +137,19 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
     clause = clause.strip().rstrip(";:,—– ").rstrip(".")
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
-    return f"{clause[0].upper()}{clause[1:]} [{n}]."
+    lead = _lead(sentence, figure, clause)
+    return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
+
+
+def _lead(sentence: str, figure: Quantity, clause: str) -> str:
+    """When another figure comes first in the clause ("act on 90 percent of submissions within
+    10 months" stated for 10), the answer's own figure is put first, so that the first figure a
+    reader meets is the answer: "10 months: Review and act on 90 percent … [1]"."""
+    found = re.search(rf"(?<![\d.,]){re.escape(figure.text)}(?!\d)", clause)
+    if found is None or not any(q.start < found.start() for q in numbers.checkable(clause)):
+        return ""
+    text = figure.text
+    following = re.match(r"\s+([A-Za-z][\w-]*)", sentence[figure.end :])
+    if figure.kind == "number" and following and following.group(1).lower() not in _GLUE:
+        text = f"{text} {following.group(1)}"
+    return f"{text}: "
