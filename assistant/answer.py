@@ -34,6 +34,7 @@ from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
 from assistant.evidence import (
     Evidence,
+    Weights,
     kind_figures,
     names,
     period_of_figure_fits,
@@ -105,6 +106,7 @@ class Answerer:
         evidence_sentences: int,
         relevance_floor: float,
         max_tokens: int,
+        weighting: Weights | None = None,
     ) -> None:
         self.retriever = retriever
         self.embedder = embedder
@@ -113,6 +115,7 @@ class Answerer:
         self.evidence_sentences = evidence_sentences
         self.relevance_floor = relevance_floor
         self.max_tokens = max_tokens
+        self.weighting = weighting or Weights()
 
     def stream(
         self,
@@ -159,7 +162,12 @@ class Answerer:
             return refusal()
         hits = retrieval.hits
         evidence = select(
-            question, retrieval.query_embedding, hits, self.embedder, self.evidence_sentences
+            question,
+            retrieval.query_embedding,
+            hits,
+            self.embedder,
+            self.evidence_sentences,
+            self.weighting,
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]

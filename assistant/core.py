@@ -16,6 +16,7 @@ from assistant.chat import Conversation
 from assistant.config import Settings
 from assistant.embed import Embedder, make_embedder
 from assistant.errors import NothingIndexedError, QuestionError
+from assistant.evidence import Weights
 from assistant.ingest.chunking import Chunker
 from assistant.ingest.pipeline import Ingester, Progress
 from assistant.ingest.readers import Limits
@@ -77,6 +78,7 @@ class Assistant:
             s.evidence_sentences,
             s.relevance_floor,
             s.max_tokens,
+            Weights(s.evidence_overlap_weight, s.evidence_label_weight),
         )
 
     def generator(self) -> Generator:

@@ -24,13 +24,6 @@ _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re
 _LEANS_BACK = re.compile(
     r"(?:It|Its|This|That|These|Those|They|Their|Such|Both|Of these|Of this)\b"
 )
-# Weight of the question's (inverse-frequency weighted) terms against embedding similarity:
-# 0.8 put the answering sentence first for 74 of 76 bundled questions (0.5: 72, 1.0: 73).
-OVERLAP_WEIGHT = 0.8
-# Weight of a table row's label matching the question (see _label_match): set to 0.3 while
-# reading the evidence ranking of the 10-Q tune split (Apple, Amazon), where it put the row
-# that answers first for three of four questions looked at; not swept over other values.
-LABEL_WEIGHT = 0.3
 _NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
 _HEADING = re.compile(r"^(?!.*[.!?]$)(?!.*\|).{3,60}$")  # a short line without a final stop
 # Text in a document that speaks to an AI system rather than to a reader: a prompt-injection
@@ -46,6 +39,14 @@ _ADDRESSES_THE_MODEL = re.compile(
 # nothing, and its page number is not a figure of the report.
 _DOT_LEADER = re.compile(r"(?:\.\s?){5,}|…{2,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How a unit's score adds to its embedding similarity (settings `evidence_*_weight`)."""
+
+    overlap: float = 0.8  # the question's inverse-frequency weighted terms it contains
+    label: float = 0.3  # for a table row, its own label's terms the question uses
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,12 @@ def has_kind(text: str, kind: str) -> bool:
 
 
 def select(
-    question: str, q_emb: np.ndarray, hits: tuple[Hit, ...], embedder: Embedder, n: int
+    question: str,
+    q_emb: np.ndarray,
+    hits: tuple[Hit, ...],
+    embedder: Embedder,
+    n: int,
+    weighting: Weights = Weights(),
 ) -> list[Evidence]:
     """The `n` best sentences, best first."""
     candidates = [
@@ -236,9 +242,9 @@ def select(
     for (i, head, sentence), sim, bag in zip(candidates, dense, bags, strict=True):
         overlap = sum(w for t, w in weights.items() if t in bag) / total
         bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
-        bonus += LABEL_WEIGHT * _label_match(sentence, weights)
+        bonus += weighting.label * _label_match(sentence, weights)
         rank_prior = 0.02 * (len(hits) - i)
-        score = float(sim) + OVERLAP_WEIGHT * overlap + bonus + rank_prior
+        score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
         before = _headings_before(chunk.text, sentence)
         scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before))
