@@ -283,13 +283,31 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     """
     text = f"{unit.before} {unit.heading} {unit.text}"
     in_title = set(YEAR.findall(unit.title))
-    missing = set()
+    missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
     for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
         years = set(YEAR.findall(span.group(0)))
         if years & in_title or len(years) > 1:
             continue
         missing |= {y for y in years if y not in text}
     return missing
+
+
+_MONTH_DAY_YEAR = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates(text: str) -> set[str]:
+    """Full dates in `text`, written one way ("July 30, 2023", "Jul 30 2023" → "jul 30 2023")."""
+    return {f"{m.lower()} {int(d)} {y}" for m, d, y in _MONTH_DAY_YEAR.findall(text)}
+
+
+def _dates_missing(question: str, row: str) -> set[str]:
+    """Dates the question names ("the three months ended October 29, 2023") that a table row
+    dated by its column headers does not have: the row reports other periods."""
+    asked, given = _dates(question), _dates(row)
+    return asked - given if given and not asked & given else set()
 
 
 def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantity) -> bool:

@@ -32,3 +32,16 @@ def test_financial_row_states_label_period_and_scaled_value() -> None:
     text = compose(question, _unit(row), "any", 2)
     assert text == "Total net sales, Three Months Ended April 1, 2023: 94,836 million [2]."
     assert numbers.same_quantity(numbers.checkable(text)[0], numbers.expected_quantity(94_836e6))
+
+
+def test_a_row_dated_otherwise_does_not_give_the_period_asked() -> None:
+    from assistant.evidence import periods_missing
+
+    row = _unit(
+        "Revenue: Total revenue | Three Months Ended July 30, 2023: $13,507 million | "
+        "Three Months Ended July 31, 2022: $6,704 million"
+    )
+    later = "What revenue was reported for the three months ended October 29, 2023?"
+    assert periods_missing(later, row)  # a later quarter than the filing reports
+    same = "What revenue was reported for the three months ended Jul 30, 2023?"
+    assert not periods_missing(same, row)
