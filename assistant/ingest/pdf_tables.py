@@ -1,4 +1,4 @@
-"""Numeric tables of a PDF page, recovered from where the words sit, rendered row by row.
+"""Tables of a PDF page, recovered from where the words sit, rendered row by row.
 
 A financial statement or a performance table is only useful in a chunk when each figure keeps
 its row label, its column headers and the table's unit: "Total net sales | Three Months Ended
@@ -16,6 +16,14 @@ April 1, 2023: 94,836 million | …". This module finds such tables from word po
   shares are left unscaled when the unit line makes an exception ("except … per share"), since
   the exception names another unit.
 
+A second kind, tables of wrapped text under a row of short column headers (performance
+measures: "Description  Type  Status  …  Percentage"), is read by column: each header keeps the
+text below it until the next blank line ("Description: Review and act on 90 percent of … |
+Percentage: 90"), instead of the header line being glued onto the first line of text.
+
+The distances below are typographic (points, fractions of a line height), chosen from how
+tables are set, not fitted to an evaluation set.
+
 PyMuPDF's `find_tables` was measured first on the SEC 10-Q filings of the development data:
 about 1.2 s a page, and on those files its cell text came out with the spaces lost and the
 digits split around the separators ("Totalnetsales", "73929\\n,"), so figures could not be read
@@ -28,8 +36,10 @@ import re
 from dataclasses import dataclass, field
 
 _FIGURE = re.compile(r"^\(?[-–]?\$?\s?\(?\d[\d,]*(?:\.\d+)?\)?\s?%?\)?$|^[—–-]{1,2}%?$")
+# A unit line: "(In millions, except per share amounts)", "(in thousands)", "Dollars in
+# millions" at the start of a line; not "growth in millions of users" inside a sentence.
 _UNIT = re.compile(
-    r"\(?\b(?:(?:dollars|amounts|\$)\s+)?in\s+(thousands|millions|billions)\b([^)]*)\)?", re.I
+    r"(?:^|\()\s*(?:(?:dollars|amounts|\$)\s+)?in\s+(thousands|millions|billions)\b", re.I
 )
 _SCALE = {"thousands": "thousand", "millions": "million", "billions": "billion"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -131,13 +141,12 @@ def _line(words: list[tuple]) -> Line:
     for w in words:
         x0, x1, text = w[0], w[2], w[4]
         last = cells[-1] if cells else None
+        sign = last is not None and last.text in ("$", "(", "($") and text[:1] in "0123456789(."
         joins = last is not None and (
-            x0 - last.x1 < 0.5 * height
-            or last.text in ("$", "(", "($")
-            or (text in ("%", ")", "%)") and last.figure)
+            x0 - last.x1 < 0.5 * height or sign or (text in ("%", ")", "%)") and last.figure)
         )
         if last is not None and joins:
-            gap = "" if last.text in ("$", "(", "($") or text in ("%", ")", "%)") else " "
+            gap = "" if sign or text in ("%", ")", "%)") else " "
             last.text, last.x1 = f"{last.text}{gap}{text}", x1
         else:
             cells.append(Cell(x0, x1, text))
