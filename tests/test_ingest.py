@@ -146,3 +146,11 @@ def test_a_chunk_knows_the_heading_it_continues() -> None:
         section_above(page, later) == "CONDENSED CONSOLIDATED STATEMENTS OF CASH FLOWS (Unaudited)"
     )
     assert section_above(page, page) == ""  # a chunk that starts the page has no heading above
+
+
+def test_the_documents_own_title_is_no_section_heading() -> None:
+    from assistant.ingest.chunking import section_above
+
+    cover = "THE DHS STRATEGIC PLAN Fiscal Years 2020-2024\n\nTable of contents"
+    page = f"{cover}\n\nGoal 1. Counter terrorism and homeland security threats .... 10"
+    assert section_above(page, "Goal 1. Counter terrorism", cover) == ""

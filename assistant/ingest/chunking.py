@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from llama_index.core.node_parser import SentenceSplitter
 
+from assistant.lexical import PROFILE_CHARS
 from assistant.types import Chunk, Document
 
 TITLE_BUDGET = 32  # word pieces kept for the title line in embedded text
@@ -39,6 +40,7 @@ class Chunker:
 
     def chunk(self, doc: Document) -> list[Chunk]:
         chunks: list[Chunk] = []
+        cover = doc.pages[0].text[:PROFILE_CHARS] if doc.pages else ""
         for page in doc.pages:
             if not page.text.strip():
                 continue
@@ -54,7 +56,7 @@ class Chunker:
                         text=text,
                         publisher=doc.meta.publisher,
                         year=doc.meta.year,
-                        section=section_above(page.text, text),
+                        section=section_above(page.text, text, cover),
                     )
                 )
         return chunks
@@ -69,10 +71,13 @@ class Chunker:
         return f"{title}\n{section}\n{chunk.text}" if section else f"{title}\n{chunk.text}"
 
 
-def section_above(page_text: str, chunk_text: str) -> str:
-    """The nearest heading above the chunk on its page, unless the chunk starts with it."""
+def section_above(page_text: str, chunk_text: str, cover: str = "") -> str:
+    """The nearest heading above the chunk on its page, unless the chunk starts with it. A
+    heading that the start of the document's first page (`cover`) carries is the document's
+    own title, already on every chunk: it names the document, not a section of it."""
     at = page_text.find(chunk_text[:80])
     if at <= 0:
         return ""
     above = [p.strip() for p in page_text[:at].split("\n\n")]
-    return next((p for p in reversed(above) if _HEADING.match(p)), "")
+    heading = next((p for p in reversed(above) if _HEADING.match(p)), "")
+    return "" if heading and heading in cover else heading

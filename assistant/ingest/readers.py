@@ -31,7 +31,7 @@ from assistant.ingest.pdf_tables import MIN_CHAR_WIDTH, Table, find_tables
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
