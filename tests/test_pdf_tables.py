@@ -86,3 +86,18 @@ def test_text_table_keeps_each_header_with_its_wrapped_text() -> None:
     assert row.endswith("| Type: Target Actual | Percentage: 90")
     assert "Description Type Status" not in text  # headers no longer glued to the text
     assert "_3cb5" not in text  # micro-text identifiers no reader can see are left out
+
+
+def test_rotated_text_is_kept_while_micro_text_is_dropped(tmp_path: Path) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((100, 400), "Rotated label reads 42 percent", fontsize=11, rotate=90)
+    page.insert_text((100, 100), "Visible text states 7 units", fontsize=11)
+    page.insert_text((100, 120), "hidden instruction in a tiny font", fontsize=0.5)
+    doc.save(str(tmp_path / "r.pdf"))
+    text = read(tmp_path / "r.pdf").pages[0].text
+    assert "Rotated label reads 42 percent" in text
+    assert "Visible text states 7 units" in text
+    assert "hidden instruction" not in text

@@ -118,10 +118,17 @@ class Frame:
         )
 
 
+def readable(bbox: tuple, text: str) -> bool:
+    """Not micro-text: at least MIN_CHAR_WIDTH points a character along the text, whichever
+    way it runs (the longer side of the box, so rotated text is kept)."""
+    x0, y0, x1, y1 = bbox
+    return max(x1 - x0, y1 - y0) >= MIN_CHAR_WIDTH * len(text.strip())
+
+
 def visual_lines(words: list[tuple]) -> list[Line]:
     """Words (PyMuPDF `get_text("words")` tuples) grouped into lines and cells, top to bottom.
     Micro-text (less than a point of width a character: no reader can see it) is left out."""
-    words = [w for w in words if w[2] - w[0] >= MIN_CHAR_WIDTH * len(w[4])]
+    words = [w for w in words if readable(w[:4], w[4])]
     words = sorted(words, key=lambda w: ((w[1] + w[3]) / 2, w[0]))
     groups: list[list[tuple]] = []
     for w in words:
@@ -169,7 +176,7 @@ def _numeric_tables(lines: list[Line]) -> list[Table]:
         end = _table_end(lines, i)
         if end > i:
             start = i
-            while start > 0 and _section_label(lines[start - 1], lines[start]):
+            while start > floor and _section_label(lines[start - 1], lines[start]):
                 start -= 1
             table, frame = _render(lines, start, end, floor, frame)
             floor = end

@@ -27,11 +27,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import DocumentError
-from assistant.ingest.pdf_tables import MIN_CHAR_WIDTH, Table, find_tables
+from assistant.ingest.pdf_tables import Table, find_tables, readable
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "8"
+PARSER_VERSION = "9"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -224,8 +224,7 @@ def _line_text(line: dict) -> str:
 
 
 def _visible_span(span: dict) -> bool:
-    x0, _, x1, _ = span["bbox"]
-    return x1 - x0 >= MIN_CHAR_WIDTH * len(span["text"].strip())
+    return readable(span["bbox"], span["text"])
 
 
 def _is_row(lines: list[dict]) -> bool:
