@@ -148,7 +148,7 @@ def _pdf_damage(doc: object, data: bytes) -> list[str]:
 
 def _pdf_page_text(page: object) -> str:
     """Paragraphs (blocks that continue one another are joined) and table rows, in order.
-    Numeric tables found from word positions (pdf_tables.py) replace the lines they cover."""
+    Tables found from word positions (pdf_tables.py) replace the lines they cover."""
     tables = find_tables(page.get_text("words"))  # type: ignore[attr-defined]
     out: list[str] = []
     table: list[list[str]] = []
