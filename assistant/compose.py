@@ -19,6 +19,7 @@ Nothing is invented: every word comes from the unit, in its order.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant import numbers
 from assistant.evidence import (
@@ -118,8 +119,8 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
 def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:
     """A cell that is prose ("Description: Review and act on 90 percent of … within 10 months
     of receipt") is a sentence: its clause holding the figure is the answer."""
-    shifted = next((q for q in numbers.checkable(text) if q.start == figure.start - at), None)
-    return _from_sentence(text, shifted, n) if shifted is not None else ""
+    shifted = replace(figure, start=figure.start - at, end=figure.end - at)
+    return _from_sentence(text, shifted, n)
 
 
 def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:

@@ -293,14 +293,13 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
 
 
 _MONTH_DAY_YEAR = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
+    rf"\b({numbers.MONTHS})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )
 
 
 def _dates(text: str) -> set[str]:
     """Full dates in `text`, written one way ("July 30, 2023", "Jul 30 2023" → "jul 30 2023")."""
-    return {f"{m.lower()} {int(d)} {y}" for m, d, y in _MONTH_DAY_YEAR.findall(text)}
+    return {f"{m[:3].lower()} {int(d)} {y}" for m, d, y in _MONTH_DAY_YEAR.findall(text)}
 
 
 def _dates_missing(question: str, row: str) -> set[str]:

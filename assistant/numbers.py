@@ -92,7 +92,7 @@ _CURRENCY_CODES = {
     "yuan": "CNY",
     "renminbi": "CNY",
 }
-_MONTHS = (
+MONTHS = (  # month names and abbreviations, as a regex alternation
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
@@ -129,8 +129,8 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _CITATION = re.compile(r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
-_MONTH_AFTER = re.compile(rf"\s(?:{_MONTHS})\b", re.IGNORECASE)
-_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"\s(?:{MONTHS})\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$", re.IGNORECASE)
 # "Three Months Ended June 30" names a reporting period (a column of a financial statement),
 # it does not state a quantity.
 _PERIOD_NAME_AFTER = re.compile(r"[\s-]+(?:months?|weeks?|quarters?)\s+end(?:ed|ing)\b", re.I)
