@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assistant import numbers
 from assistant.checks import (
     REFUSAL,
+    about,
     check_quantity,
     citations_last,
     cited_numbers,
@@ -36,6 +37,7 @@ from assistant.evidence import (
     Evidence,
     Weights,
     kind_figures,
+    name_groups,
     names,
     period_of_figure_fits,
     select,
@@ -84,12 +86,29 @@ class Context:
     sources: list[Source]
     hits: tuple[Hit, ...]
     avoid: tuple[Quantity, ...] = ()  # figures the previous answer gave (a follow-up's)
+    subjects: tuple[frozenset[str], ...] = ()  # names an answering unit must be about
 
     def repeated(self, q: Quantity) -> bool:
         return any(numbers.same_quantity(q, a) for a in self.avoid)
 
+    def known(self, q: Quantity) -> bool:
+        """Is `q` a figure the question states or the previous answer gave (not an answer)?"""
+        stated = numbers.checkable(self.question, include_time=True)
+        return self.repeated(q) or any(numbers.same_quantity(q, s) for s in stated)
+
     def source_of(self, e: Evidence) -> Source:
         return next(s for s in self.sources if s.hit is self.hits[e.hit])
+
+    profiles: dict[str, set[str]] = field(default_factory=dict)  # document → its profile terms
+
+    @property
+    def focus(self) -> list[Evidence]:
+        return focus_of(self.evidence, self.kind, self.question, self.subjects, self.about)
+
+    def about(self, unit: Evidence) -> set[str]:
+        """A unit is about what it says and what its document is: the names on the document's
+        first page ("Amazon.com, Inc.") are the subject of every passage in it."""
+        return about(unit) | self.profiles.get(self.hits[unit.hit].chunk.source, set())
 
     @property
     def include_time(self) -> bool:
@@ -168,10 +187,15 @@ class Answerer:
             self.embedder,
             self.evidence_sentences,
             self.weighting,
+            retrieval.doc_terms,
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
-        ctx = Context(question, kind, evidence, build_sources(evidence, hits), hits, avoid)
+        known = (frozenset(t for t in g if self.retriever.knows(t)) for g in name_groups(question))
+        subjects = tuple(g for g in known if g)
+        sources = build_sources(evidence, hits)
+        profiles = self.retriever.profile_terms()
+        ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, profiles)
         empty = _empty_cell(ctx)
         if empty is not None:
             return empty
@@ -230,7 +254,7 @@ def judge(draft: str, ctx: Context) -> Reply:
     ]
     if checks and ctx.kind == "none":  # the question's wording did not say it asks for a
         ctx = replace(ctx, kind="any")  # figure, but the reply gives one: check it as such
-    reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence)
+    reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence, ctx.focus)
     if not reason and any(ctx.repeated(c.quantity) for c in checks):
         reason = "the figure the previous answer gave"
     if reason:
@@ -254,13 +278,13 @@ def chosen_by_model(draft: str, ctx: Context) -> tuple[Evidence, Quantity] | Non
         lambda m: m.group(0) if m.group(1).isdigit() and int(m.group(1)) in valid else m.group(1),
         draft,
     )
-    focus = focus_of(ctx.evidence, ctx.kind, ctx.question)
+    focus = ctx.focus
     for q in numbers.checkable(unbracketed, ctx.include_time):
         for unit in focus:
             fits = [f for f in kind_figures(unit.text, ctx.kind) if numbers.same_quantity(q, f)]
             if (
                 fits
-                and not ctx.repeated(fits[0])
+                and not ctx.known(fits[0])
                 and not review_figure(fits[0], ctx.question, ctx.kind, focus)
             ):
                 return unit, fits[0]
@@ -327,7 +351,7 @@ def _composed(
 
 def _best(ctx: Context) -> Evidence | None:
     """The best evidence unit holding a figure of the kind asked for."""
-    return next(iter(focus_of(ctx.evidence, ctx.kind, ctx.question)), None)
+    return next(iter(ctx.focus), None)
 
 
 def _citations(sources: list[Source], used: list[int]) -> tuple[Citation, ...]:

@@ -12,17 +12,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant import numbers
 from assistant.evidence import (
     Evidence,
+    can_count,
     figures_asked_for,
     has_kind,
+    initials,
     names,
     period_of_figure_fits,
     periods_missing,
 )
-from assistant.lexical import tokenize
+from assistant.lexical import ALIASES, tokenize
 from assistant.prompt import Source
 from assistant.types import NumberCheck, Quantity
 
@@ -82,7 +85,12 @@ def _context(text: str, match: Quantity, width: int = 80) -> str:
 
 
 def review(
-    text: str, checks: list[NumberCheck], question: str, kind: str, evidence: list[Evidence]
+    text: str,
+    checks: list[NumberCheck],
+    question: str,
+    kind: str,
+    evidence: list[Evidence],
+    focus: list[Evidence] | None = None,
 ) -> str:
     """Why the model's wording cannot be shown as it is, or "" when it can.
 
@@ -91,6 +99,7 @@ def review(
     still wrong. So when the question asks for a figure, the reply must state one of the kind
     asked for, taken from the best evidence sentences that hold such a figure, from a sentence
     about the question's subjects, and be the figure of that sentence that fits the question.
+    `focus`: those best units (focus_of), when the caller has them.
     """
     if not text:
         return "empty answer"
@@ -100,9 +109,9 @@ def review(
         return "not a sentence"
     if any(not c.verified for c in checks):
         return "unverified figure"
-    focus = focus_of(evidence, kind, question)
+    focus = focus_of(evidence, kind, question) if focus is None else focus
     if not focus and kind != "none":
-        return "no source gives a figure of this kind for the period asked"
+        return "no source gives a figure of this kind for the subject and period asked"
     if not focus:
         grounded = checks or _grounded_share(text, question, evidence) >= GROUNDED_SHARE
         return "" if grounded else "wording not found in the sources"
@@ -144,14 +153,37 @@ def review_figure(q: Quantity, question: str, kind: str, focus: list[Evidence]) 
     return ""
 
 
-def focus_of(evidence: list[Evidence], kind: str, question: str = "") -> list[Evidence]:
-    """The best evidence units that can answer: they hold a figure of the kind asked for, and
-    mention the period the question asks about (periods_missing). The first, and the next only
+def about(unit: Evidence) -> set[str]:
+    """The terms a unit is about: its own words, the paragraph before it, its headings and
+    its document's title; the initials of the names they spell out in full; and the short
+    forms of the country names they hold (aliases)."""
+    text = f"{unit.title} {unit.before} {unit.lead} {unit.with_heading()}"
+    terms = set(tokenize(text)) | initials(text)
+    short = [tokenize(a) for a, full in ALIASES.items() if set(tokenize(full)) <= terms]
+    return terms.union(*short)
+
+
+def focus_of(
+    evidence: list[Evidence],
+    kind: str,
+    question: str = "",
+    subjects: tuple[frozenset[str], ...] = (),
+    about: Callable[[Evidence], set[str]] = about,
+) -> list[Evidence]:
+    """The best evidence units that can answer: they hold a figure of the kind asked for (of
+    the thing a "how many" question counts, when some unit has one), and mention the period
+    the question asks about (periods_missing). The first, and the next only
     when it scores nearly as well (on the bundled eval's tune split, the unit ranked second was
     right only where it trailed the first by less than 0.05, or by far more)."""
     holding = [
         e
         for e in evidence
-        if kind != "none" and has_kind(e.text, kind) and not periods_missing(question, e)
-    ][:FOCUS]
+        if kind != "none"
+        and has_kind(e.text, kind)
+        and not periods_missing(question, e)
+        and all(name & about(e) for name in subjects)
+    ]
+    if kind == "count":
+        holding = can_count(question, holding)
+    holding = holding[:FOCUS]
     return [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]

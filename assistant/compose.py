@@ -69,11 +69,13 @@ def _drop_from_part(clause: str, at: int) -> str:
 def answer_figure(
     question: str, unit: Evidence, kind: str, exclude: tuple[Quantity, ...] = ()
 ) -> Quantity | None:
-    """The figure of `unit` that answers the question, if exactly one does; figures the
-    previous answer gave (`exclude`) are not candidates for a follow-up."""
+    """The figure of `unit` that answers the question, if exactly one does. Figures the
+    question itself states ("buildings over 10,000 square feet") qualify what is asked and are
+    not its answer, nor, in a follow-up, are those the previous answer gave (`exclude`)."""
+    known = (*exclude, *numbers.checkable(question, include_time=True))
 
     def new(figures: list[Quantity]) -> list[Quantity]:
-        return [f for f in figures if not any(numbers.same_quantity(f, x) for x in exclude)]
+        return [f for f in figures if not any(numbers.same_quantity(f, x) for x in known)]
 
     found = new(kind_figures(unit.text, kind))
     if len(found) == 1:
@@ -125,7 +127,7 @@ def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:
 
 def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
     start, end = 0, len(sentence)
-    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    breaks = [m for m in _CLAUSE_BREAK.finditer(sentence) if not _ends_list(sentence, m)]
     starts = [0, *(m.end() for m in breaks)]
     ends = [*(m.start() for m in breaks), len(sentence)]
     for a, b in zip(starts, ends, strict=True):
@@ -142,6 +144,14 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
     return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
 
 
+def _ends_list(sentence: str, m: re.Match[str]) -> bool:
+    """ ", and" closing a list ("the development, validation, and regulatory review") is not a
+    clause break: an earlier comma stands one to three words before it."""
+    if not m.group(0).startswith(","):
+        return False
+    return re.search(r",\s+(?:[\w-]+\s+){0,2}[\w-]+$", sentence[: m.start()]) is not None
+
+
 def _lead(sentence: str, figure: Quantity, clause: str) -> str:
     """When another figure comes first in the clause ("act on 90 percent of submissions within
     10 months" stated for 10), the answer's own figure is put first, so that the first figure a
@@ -149,7 +159,7 @@ def _lead(sentence: str, figure: Quantity, clause: str) -> str:
     found = re.search(rf"(?<![\d.,]){re.escape(figure.text)}(?!\d)", clause)
     if found is None or not any(q.start < found.start() for q in numbers.checkable(clause)):
         return ""
-    text = figure.text
+    text = figure.text if ")" in figure.text else figure.text.lstrip("(")
     following = re.match(r"\s+([A-Za-z][\w-]*)", sentence[figure.end :])
     if figure.kind == "number" and following and following.group(1).lower() not in _GLUE:
         text = f"{text} {following.group(1)}"

@@ -32,11 +32,31 @@ def named_documents(
     if len(bags) < 2:
         return ()
     n = len(bags)
-    df = {t: spread.get(t, 0) for t in set(tokenize(question))}
-    weights = {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}
+    weights = _rare_terms(question, spread, n, rare_share)
     scores = {s: sum(w for t, w in weights.items() if t in bag) for s, bag in bags.items()}
     best = max(scores.values())
     if best <= 0:
         return ()
     named = tuple(sorted(s for s, v in scores.items() if v >= margin * best))
     return named if len(named) <= max(1, rare_share * n) else ()
+
+
+def naming_terms(
+    names: list[frozenset[str]], bags: dict[str, set[str]], named: tuple[str, ...]
+) -> frozenset[str]:
+    """Of the question's names (each as its terms), those every named document's profile holds
+    whole ("Intel" in "Intel's net revenue", not "North America"): they say which document, and
+    tell nothing about which passage of it answers. (Such a name counts however many other
+    documents mention it: "Amazon" names Amazon's filing even where others mention Amazon.)"""
+    if not named:
+        return frozenset()
+    whole = [n for n in names if all(n <= bags.get(s, set()) for s in named)]
+    return frozenset().union(*whole)
+
+
+def _rare_terms(
+    question: str, spread: dict[str, int], n: int, rare_share: float
+) -> dict[str, float]:
+    """The question's terms that few documents use, weighted by how few."""
+    df = {t: spread.get(t, 0) for t in set(tokenize(question))}
+    return {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}

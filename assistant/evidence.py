@@ -58,18 +58,21 @@ class Evidence:
     heading: str = ""  # the heading the sentence sits under in its chunk, if any
     title: str = ""  # the title of its document
     before: str = ""  # the headings above it in its chunk (its section, often the period)
+    lead: str = ""  # the sentences before it in its paragraph
 
     def with_heading(self) -> str:
         return f"{self.heading}: {self.text}" if self.heading else self.text
 
 
-def split_sentences(text: str) -> list[tuple[str, str]]:
-    """(heading, sentence) pairs: sentences and table rows with the heading they sit under.
+def split_sentences(text: str) -> list[tuple[str, str, str]]:
+    """(heading, sentence, lead) triples: sentences and table rows with the heading they sit
+    under and the sentences before them in their paragraph (which often name their subject:
+    "A survey by Ipsos shows … Moreover, 52 percent express nervousness").
 
     Abbreviations such as "U.S." do not end a sentence, and a sentence that leans on the one
     before ("It reached ...") stays joined to it.
     """
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     heading = ""
     for block in re.split(r"\n+", text):
         block = block.strip()
@@ -83,9 +86,10 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
             if not sentence:
                 continue
             if len(out) > start and _LEANS_BACK.match(sentence):
-                out[-1] = (heading, f"{out[-1][1]} {sentence}")
+                out[-1] = (heading, f"{out[-1][1]} {sentence}", out[-1][2])
             else:
-                out.append((heading, sentence))
+                lead = " ".join(sentence for _, sentence, _ in out[start:])
+                out.append((heading, sentence, lead))
     return out
 
 
@@ -95,28 +99,51 @@ def addresses_the_model(text: str) -> bool:
 
 
 def wanted_kind(question: str) -> str:
-    """The kind of quantity a question asks for: percent, multiplier, time, any or none."""
+    """The kind of quantity a question asks for: percent, multiplier, time, count, amount,
+    any or none.
+    A question that asks for a year or date asks for a time even when it also names a
+    financial noun ("By what year … a funding pathway"); one that only starts with "When"
+    asks for a time unless it asks for a figure ("When DHS was formed, how many …")."""
     q = question.lower()
     if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
+    if re.search(r"\b(what year|which year|what date|by when|deadline)\b", q):
+        return "time"
     if re.search(
-        r"\b(share|percent|percentage|proportion|what fraction|%|rate of|how fast|growth rate)\b",
+        r"\b(share|percent|percentage|proportion|portion|what fraction|%|rate of|how fast"
+        r"|growth rate)\b",
         q,
     ):
         return "percent"
     if re.search(r"\bhow many\b", q):
         return "count"
-    if re.search(
-        r"\b(how (many|much|large|big|fast|long)|amount|cost|budget|fine|funding|investment"
-        r"|worth|value|total|number of|size|figure|allocation|threshold|votes?"
-        r"|revenues?|sales|income|earnings|profits?|losses|expenses?|spend|spent|cash"
-        r"|assets|liabilities|debt|obligations|margin|price)\b",
+    if _MONEY_ASKED.search(q) and not _CHANGE.search(q):
+        return "amount"
+    if _MONEY.search(q) or re.search(
+        r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
+        r"|figure|threshold|votes?|margin)\b",
         q,
     ):
         return "any"
-    if re.search(r"^when\b|\b(what year|which year|what date|by when|deadline)\b", q):
-        return "time"
-    return "none"
+    return "time" if q.startswith("when ") else "none"
+
+
+# A question about money asks for an amount, not a share ("Intel's net revenue" is not the
+# "% of net revenue" cell of the same row), unless it asks how much it changed ("grew 27%").
+_MONEY = re.compile(
+    r"\b(cost|budget|fine|funding|investment|allocation|revenues?|sales|income|earnings"
+    r"|profits?|losses|expenses?|spend|spent|cash|assets|liabilities|debt|obligations|price)\b"
+)
+# ... when the money noun is what is asked, not a modifier ("investment tax credit"): it ends
+# the question or a function word follows it.
+_MONEY_ASKED = re.compile(
+    _MONEY.pattern + r"(?=\s*[?,.;]|\s*$|\s+(?:of|for|in|at|by|from|to|that|did|does|do|was"
+    r"|were|is|are|has|have|had|and|or|during|over|through|as|reported|recorded)\b)"
+)
+_CHANGE = re.compile(
+    r"\b(grow|grew|growth|increased?|decreased?|declined?|change[ds]?|r[io]se|f[ae]ll|drop(ped)?)\b"
+)
+_KIND_OF = {"count": ("number",), "amount": ("number", "currency")}  # figure kinds per kind
 
 
 def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
@@ -124,8 +151,8 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
     found = numbers.checkable(text, include_time=kind == "time")
     if kind in ("percent", "multiplier"):
         return [q for q in found if q.kind == kind]
-    if kind == "count":
-        return [q for q in found if q.kind == "number"]
+    if kind in ("count", "amount"):
+        return [q for q in found if q.kind in _KIND_OF[kind]]
     if kind == "time":
         return [q for q in found if q.kind in ("year", "date")]
     return found
@@ -143,6 +170,9 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
         return []
+    counted = _counting(question, sentence, figures) if kind == "count" else []
+    if 0 < len(counted) < len(figures):
+        return counted
     terms, subjects = set(tokenize(question)), names(question)
     own = _cell_words if " | " in sentence else _clause_words
     scores = []
@@ -154,6 +184,58 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
         from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
         return [figures[-1]] if from_to else []
     return [q for q, score in zip(figures, scores, strict=True) if score == best]
+
+
+_HOW_MANY = re.compile(r"\b(?:how many|number of)\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
+_FUNCTION_WORD = re.compile(
+    r"\b(?:are|is|were|was|did|does|do|will|would|can|could|has|have|had|in|of|from|for|to|by"
+    r"|over|under|with|that|which)\b.*",
+    re.IGNORECASE,
+)
+
+
+_DURATION = re.compile(r"\s*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
+
+
+def counted(question: str, text: str) -> list[numbers.Quantity]:
+    """The figures of `text` that count what a "how many …" question counts."""
+    figures = kind_figures(text, "count")
+    return _counting(question, text, figures) if figures else []
+
+
+def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
+    """Of units holding a count, those that can answer a "how many" question: they count what
+    it counts, or hold a count that is not a length of time ("every four years" does not
+    answer how many patients). (Preferring the units that name what is counted right after
+    a figure was tried: on the bundled tune split it lost answers stated as "421 have been
+    designated as … factories".)"""
+    return [
+        e
+        for e in units
+        if counted(question, e.text)
+        or any(_DURATION.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
+    ]
+
+
+def _counting(
+    question: str, sentence: str, figures: list[numbers.Quantity]
+) -> list[numbers.Quantity]:
+    """The figures followed by what the question counts: "how many days" → "(180 days)", not
+    "six months" of the same sentence. What is counted: the words after "how many" (or
+    "number of"), up to
+    the first verb or preposition; a figure's noun is among the three words after it, before
+    the next figure."""
+    asked = _HOW_MANY.search(question)
+    if asked is None:
+        return []
+    nouns = set(tokenize(_FUNCTION_WORD.sub("", asked.group(1))))
+    found = []
+    for i, q in enumerate(figures):
+        stop = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+        after = sentence[q.end : stop].split()[:3]
+        if nouns & set(tokenize(" ".join(after))):
+            found.append(q)
+    return found
 
 
 def _cell_words(row: str, figures: list[numbers.Quantity], i: int) -> str:
@@ -210,8 +292,8 @@ def has_kind(text: str, kind: str) -> bool:
         return any(q.kind in ("year", "date") for q in found)
     if kind == "any":
         return any(q.kind not in ("year", "date") for q in found)
-    if kind == "count":
-        return any(q.kind == "number" for q in found)
+    if kind in _KIND_OF:
+        return any(q.kind in _KIND_OF[kind] for q in found)
     return any(q.kind == kind for q in found)
 
 
@@ -222,24 +304,29 @@ def select(
     embedder: Embedder,
     n: int,
     weighting: Weights = Weights(),
+    doc_terms: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
-    """The `n` best sentences, best first."""
+    """The `n` best sentences, best first. `doc_terms`: the question's terms that named the
+    documents searched by name; every passage of those documents is about them, so they do
+    not rank one passage above another ("Net income
+    attributable to Intel" is no better an answer to "Intel's net revenue" than the "Net
+    revenue" row)."""
     candidates = [
-        (i, head, s)
+        (i, head, s, lead)
         for i, h in enumerate(hits)
-        for head, s in split_sentences(h.chunk.text)
+        for head, s, lead in split_sentences(h.chunk.text)
         if len(s) > 15 and not addresses_the_model(s) and not _DOT_LEADER.search(s)
     ]
     if not candidates:
         return []
-    vectors = embedder.embed([f"{head}: {s}" if head else s for _, head, s in candidates])
+    vectors = embedder.embed([f"{head}: {s}" if head else s for _, head, s, _ in candidates])
     dense = vectors @ q_emb
-    bags = [set(tokenize(f"{head} {s}")) for _, head, s in candidates]
-    weights = _term_weights(set(tokenize(question)), bags, names(question))
+    bags = [set(tokenize(f"{head} {s}")) for _, head, s, _ in candidates]
+    weights = _term_weights(set(tokenize(question)) - doc_terms, bags, names(question))
     total = sum(weights.values()) or 1.0
     kind = wanted_kind(question)
     scored = []
-    for (i, head, sentence), sim, bag in zip(candidates, dense, bags, strict=True):
+    for (i, head, sentence, lead), sim, bag in zip(candidates, dense, bags, strict=True):
         overlap = sum(w for t, w in weights.items() if t in bag) / total
         bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
         bonus += weighting.label * _label_match(sentence, weights)
@@ -247,7 +334,7 @@ def select(
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
         before = _headings_before(chunk.text, sentence)
-        scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before))
+        scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before, lead))
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]
 
@@ -278,10 +365,14 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     in its chunk (the section it sits in) mention.
 
     A year that the unit's document title carries names the document ("the FY 2022-2026
-    plan"), not the period of the figure, so it is not required of the unit. A range in the
+    plan"), not the period of the figure, so it is not required of the unit; nor is any year
+    when the unit carries the full date the question asks about ("the second quarter of fiscal
+    2024 (three months ended July 30, 2023)"). A range in the
     question ("2020-2024") is covered by the unit mentioning any year of it.
     """
     text = f"{unit.before} {unit.heading} {unit.text}"
+    if _dates(question) & _dates(text):
+        return set()  # the full date asked for is the unit's: its other years name the period
     in_title = set(YEAR.findall(unit.title))
     missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
     for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
@@ -331,6 +422,42 @@ def _headings_before(text: str, sentence: str) -> str:
     """The heading lines of a chunk above a sentence (its section and sub-sections)."""
     above = text[: max(0, text.find(sentence[:40]))]
     return " ".join(ln.strip() for ln in above.splitlines() if _HEADING.match(ln.strip()))
+
+
+_NAME_RUN = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’.-]*)*"
+    r"(?:\s+\([A-Z][\w-]*\))?"
+)
+_NOT_SUBJECTS = re.compile(rf"^(?:{numbers.MONTHS}|fy\d*|q[1-4]|h[12]|\d+)$", re.IGNORECASE)
+
+
+def name_groups(question: str, with_initials: bool = True) -> list[frozenset[str]]:
+    """The question's names, each as the set of its terms: a run of capitalised words
+    ("Client Computing Group"), with an acronym in brackets after it ("(CCG)") as part of the
+    same name; a possessive ends a name ("Intel's Client Computing Group": two names). The
+    first word, dates and reporting periods ("Q2", "June", "FY") are not names. A unit is
+    about a name when it holds any of its terms, or (`with_initials`) its initials."""
+    groups = []
+    for run in _NAME_RUN.finditer(question):
+        text = run.group(0) if run.start() else run.group(0).partition(" ")[2]
+        for name in re.split(r"['’]s\s+", text):  # "Intel's Client Computing": two names
+            words = [w for w in name.split() if not _NOT_SUBJECTS.match(w.strip(".,'’()"))]
+            terms = {t for t in tokenize(" ".join(words)) if len(t) > 1} - _NOT_NAMES
+            if terms:
+                groups.append(frozenset(terms | (initials(name) if with_initials else set())))
+    return groups
+
+
+def initials(text: str) -> set[str]:
+    """The acronyms of the multi-word names in `text` ("Department of Homeland Security" →
+    "dhs", "Wage and Hour Division" → "whd"): documents and questions name an organisation
+    in full in one place and by its initials in another."""
+    found = set()
+    for run in _NAME_RUN.finditer(text):
+        capitals = [w[0] for w in run.group(0).split() if w[0].isupper()]
+        if len(capitals) >= 2:
+            found.update(tokenize("".join(capitals)))
+    return found
 
 
 def names(question: str) -> set[str]:

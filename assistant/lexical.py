@@ -10,6 +10,7 @@ saved under the data directory, and loaded by later processes; it is never rebui
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ import Stemmer
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "7"
-PROFILE_CHARS = 600  # of a document's first page: where reports print their title and issuer
+TOKENIZER_VERSION = "8"
+PROFILE_CHARS = 1200  # of a document's first page: where reports print their title and issuer
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’](?!s\b)[a-z]+)?|%|€|\$")
 _STEMMER = Stemmer.Stemmer("english")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -32,6 +33,18 @@ STOPWORDS = frozenset(
     "much of on or that the their there these this to was were what when which who will with "
     "than then so such not no s".split()
 )
+
+# Short forms of country and union names that questions use for the full names documents
+# print (general English, not any one corpus's vocabulary).
+ALIASES = {
+    "eu": "european union",
+    "us": "united states",
+    "usa": "united states",
+    "uk": "united kingdom",
+    "america": "united states",
+    "american": "united states",
+    "americans": "united states",
+}
 
 
 # Reporting periods are written two ways: a question says "the quarter", "Q2" or "the first
@@ -104,16 +117,20 @@ def spread_of(
 
 
 def profiles_of(chunks: list[Chunk]) -> dict[str, str]:
-    """For each document: its title, file name, publisher and the start of its first page."""
-    first: dict[str, Chunk] = {}
+    """For each document: its title, file name, publisher and the start of its first page
+    (all chunks of that page, in order: a filing's cover names the company after its form
+    header, past the first chunk)."""
+    pages: dict[str, list[tuple[int, Chunk]]] = {}
     for c in chunks:
-        index = int(c.chunk_id.rsplit(":", 1)[1])
-        if c.source not in first or index < int(first[c.source].chunk_id.rsplit(":", 1)[1]):
-            first[c.source] = c
-    return {
-        s: f"{c.title}\n{Path(s).stem}\n{c.publisher}\n{c.text[:PROFILE_CHARS]}"
-        for s, c in first.items()
-    }
+        pages.setdefault(c.source, []).append((int(c.chunk_id.rsplit(":", 1)[1]), c))
+    profiles = {}
+    for source, found in pages.items():
+        found.sort(key=lambda pair: pair[0])
+        first = found[0][1]
+        text = "\n".join(c.text for _, c in found if c.page == first.page)
+        head = f"{first.title}\n{Path(source).stem}\n{first.publisher}"
+        profiles[source] = f"{head}\n{text[:PROFILE_CHARS]}"
+    return profiles
 
 
 class LexicalIndex:
@@ -183,19 +200,40 @@ class LexicalIndex:
         vocab = self.bm25.vocab_dict if self.meta.ids else {}
         return bool(terms) and all(t in vocab for t in terms)
 
-    def search(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
-        tokens = [t for t in tokenize(query) if t in self.bm25.vocab_dict] if self.meta.ids else []
+    def search(
+        self,
+        query: str,
+        n: int,
+        filters: Filters | None = None,
+        ignore: frozenset[str] = frozenset(),
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best `n` chunks with a positive score. `ignore`: terms
+        that do not count (those that only named the documents searched)."""
+        vocab = self.bm25.vocab_dict if self.meta.ids else {}
+        tokens = [t for t in tokenize(query) if t in vocab and t not in ignore]
         if not tokens:
             return []
-        scores = self.bm25.get_scores(tokens)
         mask = self._mask(filters) if filters else None
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+        scores = self.bm25.get_scores(tokens) if mask is None else self._scoped(tokens, mask)
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
         return [(self.meta.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _scoped(self, tokens: list[str], mask: np.ndarray) -> np.ndarray:
+        """BM25 within the chunks of `mask`, each term's rarity measured there: "fiscal 2024"
+        is rare in a library of filings and common in the one filing that uses it, where it
+        should not outweigh the words of the row that answers. (bm25s bakes the library's IDF
+        into its scores; each term's score is rescaled by the ratio of the two IDFs.)"""
+        total = np.zeros(len(self.meta.ids))
+        inside = int(mask.sum())
+        for t in tokens:
+            scores = self.bm25.get_scores([t])
+            scale = _idf(inside, int((scores[mask] > 0).sum())) / _idf(
+                len(scores), int((scores > 0).sum())
+            )
+            total += scores * scale
+        return np.where(mask, total, 0.0)
 
     def _mask(self, filters: Filters) -> np.ndarray | None:
         mask = None
@@ -206,6 +244,11 @@ class LexicalIndex:
         if filters.years:
             mask = _and(mask, np.isin(self._years, list(filters.years)))
         return mask
+
+
+def _idf(n: int, df: int) -> float:
+    """BM25's (Lucene's) inverse document frequency."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _and(mask: np.ndarray | None, other: np.ndarray) -> np.ndarray:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.documents import named_documents
+from assistant.documents import named_documents, naming_terms
 from assistant.embed import Embedder
+from assistant.evidence import name_groups
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
 from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
@@ -28,6 +29,7 @@ class Retrieval:
     hits: tuple[Hit, ...]
     best_dense: float
     query_embedding: np.ndarray
+    doc_terms: frozenset[str] = frozenset()  # the question's terms that named the documents
 
 
 class HybridRetriever:
@@ -100,6 +102,13 @@ class HybridRetriever:
         assert self._lexical is not None
         return self._lexical.title_years
 
+    def profile_terms(self) -> dict[str, set[str]]:
+        """Each document's profile (title, file name, first page) as terms."""
+        if self._lexical is None:
+            self.refresh()
+        assert self._lexical is not None
+        return self._lexical.profile_terms
+
     def named(self, query: str) -> tuple[str, ...]:
         """The documents (file names) the question names, if it names any."""
         if self._lexical is None:
@@ -123,21 +132,29 @@ class HybridRetriever:
         if not named:
             return everywhere
         base = filters or Filters()
-        scoped = self._search(query, emb, top_k, Filters(named, base.publishers, base.years))
+        lexical = self._lexical
+        terms = naming_terms(name_groups(query, with_initials=False), lexical.profile_terms, named)
+        scope = Filters(named, base.publishers, base.years)
+        scoped = self._search(query, emb, top_k, scope, terms)
         if not scoped.hits or scoped.best_dense < self.scope_floor:
             return everywhere
         ids = {h.chunk.chunk_id for h in scoped.hits}
         extra = [h for h in everywhere.hits if h.chunk.chunk_id not in ids][:OUTSIDE]
         best = max(scoped.best_dense, everywhere.best_dense)
-        return Retrieval(scoped.hits + tuple(extra), best, everywhere.query_embedding)
+        return Retrieval(scoped.hits + tuple(extra), best, everywhere.query_embedding, terms)
 
     def _search(
-        self, query: str, emb: np.ndarray, top_k: int, filters: Filters | None
+        self,
+        query: str,
+        emb: np.ndarray,
+        top_k: int,
+        filters: Filters | None,
+        ignore: frozenset[str] = frozenset(),
     ) -> Retrieval:
         assert self._lexical is not None
         found = self.store.query(emb, self.candidates, filters)
         dense = [(c, s) for c, s in found if self.visible(c)]
-        lexical = self._lexical.search(query, self.candidates, filters)
+        lexical = self._lexical.search(query, self.candidates, filters, ignore)
         hits = self._fuse(dense, lexical, top_k)
         best = max((s for _, s in dense), default=0.0)
         return Retrieval(hits=tuple(hits), best_dense=best, query_embedding=emb)

@@ -14,21 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.lexical import tokenize
+from assistant.lexical import ALIASES, tokenize
 from assistant.types import Hit
 
 _QUESTION_WORDS = frozenset(
     "what how which when who whom whose where why did does do is are was were according the "
     "in by for of and or to a an at on as with from between across ai".split()
 )
-_ALIASES = {
-    "eu": "european union",
-    "us": "united states",
-    "usa": "united states",
-    "uk": "united kingdom",
-    "america": "united states",
-    "american": "united states",
-}
 
 
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*(?:19|20)?\d\d\b")
@@ -54,13 +46,13 @@ def uncovered_terms(
         term = re.sub(r"['’]s$", "", word.rstrip(".'’")).lower()
         if i == 0 or not word[0].isupper() or term in _QUESTION_WORDS or not tokenize(term):
             continue
-        if not (known(term) or known(_ALIASES.get(term, ""))):
+        if not (known(term) or known(ALIASES.get(term, ""))):
             missing.append(word)
     return missing
 
 
 def _has(term: str, bag: set[str]) -> bool:
-    alias = _ALIASES.get(term)
+    alias = ALIASES.get(term)
     return term in bag or (alias is not None and set(tokenize(alias)) <= bag)
 
 

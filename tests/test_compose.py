@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant import numbers
 from assistant.compose import compose
-from assistant.evidence import Evidence
+from assistant.evidence import Evidence, wanted_kind
 
 ROW = (
     "Description: Review and act on 90 percent of standard original Abbreviated New Drug "
@@ -45,3 +45,45 @@ def test_a_row_dated_otherwise_does_not_give_the_period_asked() -> None:
     assert periods_missing(later, row)  # a later quarter than the filing reports
     same = "What revenue was reported for the three months ended Jul 30, 2023?"
     assert not periods_missing(same, row)
+
+
+def test_a_figure_the_question_states_is_not_its_answer() -> None:
+    unit = _unit(
+        "The agency will certify all 412 eligible depots (>5,000 square feet) by the end of the "
+        "programme."
+    )
+    question = "How many depots over 5,000 square feet will the agency certify?"
+    text = compose(question, unit, "count", 1)
+    assert numbers.checkable(text)[0].value == 412
+
+
+def test_a_count_answers_with_the_figure_of_the_counted_noun() -> None:
+    unit = _unit("Applicants are assessed within the first six months (180 days) of enrolment.")
+    question = "Within how many days of enrolment are applicants assessed?"
+    text = compose(question, unit, "count", 1)
+    assert text.startswith("180 days: ")
+    assert numbers.checkable(text)[0].value == 180
+
+
+def test_a_serial_list_is_not_cut_at_its_last_comma() -> None:
+    unit = _unit("By 2027, fund the design, testing, and approval of rural clinics.")
+    question = "By what year will the design, testing and approval of rural clinics be funded?"
+    text = compose(question, unit, "time", 1)
+    assert text == "By 2027, fund the design, testing, and approval of rural clinics [1]."
+
+
+def test_questions_asking_for_a_year_want_a_time_even_when_they_name_money() -> None:
+    assert wanted_kind("By what year will the funding pathway be established?") == "time"
+    assert wanted_kind("What portion of the electricity must be clean?") == "percent"
+    assert wanted_kind("How much funding did the programme receive?") == "amount"
+    assert wanted_kind("How much did cloud revenue grow year over year?") == "any"
+
+
+def test_a_question_about_money_is_not_answered_with_a_share_of_it() -> None:
+    row = _unit(
+        "Net revenue: Net revenue | Three Months Ended Jul 1, 2023: $ 12,949 million | "
+        "Three Months Ended Jul 1, 2023 % of Net Revenue: 100.0 %"
+    )
+    question = "What was the company's net revenue for the three months ended July 1, 2023?"
+    text = compose(question, row, wanted_kind(question), 1)
+    assert numbers.checkable(text)[0].value == 12_949e6
