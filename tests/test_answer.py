@@ -202,3 +202,22 @@ def test_a_follow_up_is_not_answered_with_the_figure_just_given(corpus_assistant
         corpus_assistant, reply, "And in low-income countries?", standalone, chat.last_figures
     )
     assert "27 percent" in answer.text and "93" not in answer.text
+
+
+def test_a_figure_about_another_subject_the_library_knows_is_not_the_answer(
+    corpus_assistant,
+) -> None:
+    """Texas is in the library (a broadband allocation), but no passage gives its private AI
+    investment: the national figure the model offers is not an answer to the question."""
+    question = "What was private AI investment in Texas in 2023?"
+    shown, answer, _ = ask(
+        corpus_assistant, "Private AI investment was $67.2 billion [1].", question
+    )
+    assert answer.refused and shown == answer.text
+    assert "67.2" not in shown
+
+
+def test_a_fragment_does_not_pick_a_row_of_another_subject(corpus_assistant) -> None:
+    question = "How much BEAD funding was allocated to the European Union?"
+    _, answer, _ = ask(corpus_assistant, "[1] 21", question)
+    assert answer.refused and not answer.numbers
