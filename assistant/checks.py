@@ -42,11 +42,20 @@ GROUNDED_SHARE = 0.6  # of a figure-free reply's own words, the share the source
 
 
 def citations_last(text: str) -> str:
-    """ "[1] China held …" reads better as "China held … [1]"."""
+    """ "[1] China held …" reads better as "China held … [1]"; a bracket the reply opens
+    and never closes ("[China held … [1]") is dropped."""
+    if text.startswith("[") and _unclosed(text):
+        text = text[1:].lstrip()
     lead = re.match(r"^((?:\[\d+(?:,\s*\d+)*\]\s*)+)([^\s\[].*)$", text, re.DOTALL)
     if not lead:
         return text
     return f"{lead.group(2).rstrip()} {lead.group(1).strip()}"
+
+
+def _unclosed(text: str) -> bool:
+    """Is the bracket that opens `text` closed only after another one opens, or never?"""
+    close, reopen = text.find("]"), text.find("[", 1)
+    return close < 0 or 0 <= reopen < close
 
 
 def cited_numbers(text: str, valid: set[int]) -> list[int]:

@@ -134,14 +134,27 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
         if a <= figure.start < b:
             start, end = a, b
             break
-    start = _after_other_figures(sentence, start, figure)
-    end = _before_other_figures(sentence, end, figure)
-    clause = _drop_from_part(sentence[start:end], figure.start - start)
-    clause = clause.strip().rstrip(";:,—– ").rstrip(".")
+    own = (
+        _after_other_figures(sentence, start, figure),
+        _before_other_figures(sentence, end, figure),
+    )
+    clause = _clause(sentence, *own, figure)
+    if len(clause.split()) < 3:  # "By 2021" of "By 2021, damages will exceed $6 trillion"
+        clause = _clause(sentence, own[0], end, figure)
+    if len(clause) > MAX_CLAUSE:  # the comma-separated phrase that holds the figure
+        commas = [m.end() for m in re.finditer(r",\s+", sentence[: figure.start])]
+        after = sentence.find(", ", figure.end)
+        phrase = _clause(sentence, max([own[0], *commas]), after if after > 0 else end, figure)
+        clause = phrase if len(phrase.split()) >= 3 else clause
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
     lead = _lead(sentence, figure, clause)
     return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
+
+
+def _clause(sentence: str, start: int, end: int, figure: Quantity) -> str:
+    clause = _drop_from_part(sentence[start:end], figure.start - start)
+    return clause.strip().rstrip(";:,—– ").rstrip(".")
 
 
 def _ends_list(sentence: str, m: re.Match[str]) -> bool:

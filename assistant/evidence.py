@@ -107,7 +107,7 @@ def wanted_kind(question: str) -> str:
     q = question.lower()
     if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
-    if re.search(r"\b(what year|which year|what date|by when|deadline)\b", q):
+    if re.search(r"\b(?:what|which)\s+(?:[a-z-]+\s+)?(?:year|date)\b|\b(by when|deadline)\b", q):
         return "time"
     if re.search(
         r"\b(share|percent|percentage|proportion|portion|what fraction|%|rate of|how fast"

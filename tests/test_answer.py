@@ -221,3 +221,9 @@ def test_a_fragment_does_not_pick_a_row_of_another_subject(corpus_assistant) -> 
     question = "How much BEAD funding was allocated to the European Union?"
     _, answer, _ = ask(corpus_assistant, "[1] 21", question)
     assert answer.refused and not answer.numbers
+
+
+def test_a_bracket_the_reply_opens_and_never_closes_is_not_shown(corpus_assistant) -> None:
+    reply = "[China held 378,000 valid AI invention patents at the end of 2023 [1]."
+    shown, answer, _ = ask(corpus_assistant, reply)
+    assert answer.form == "model" and shown.startswith("China held 378,000")

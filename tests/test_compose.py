@@ -87,3 +87,23 @@ def test_a_question_about_money_is_not_answered_with_a_share_of_it() -> None:
     question = "What was the company's net revenue for the three months ended July 1, 2023?"
     text = compose(question, row, wanted_kind(question), 1)
     assert numbers.checkable(text)[0].value == 12_949e6
+
+
+def test_a_figure_alone_before_a_comma_keeps_the_rest_of_its_clause() -> None:
+    unit = _unit("By 2031, repair backlogs are likely to exceed $9 billion a year.")
+    question = "By which year are repair backlogs expected to pass nine billion dollars a year?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert text == "By 2031, repair backlogs are likely to exceed $9 billion a year [1]."
+
+
+def test_a_long_sentence_gives_the_phrase_between_commas_that_holds_the_figure() -> None:
+    unit = _unit(
+        "With roughly 40 percent of county depots closing in the next three years, together "
+        "with falling demand for storage space across many regional offices, the agency will "
+        "consolidate its remaining storage network into fewer, larger and better-run sites "
+        "that serve several counties at once and cost less to operate over their lifetime."
+    )
+    question = "What share of county depots will close in the next three years?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert text == "With roughly 40 percent of county depots closing in the next three years [1]."
+    assert wanted_kind("By which fiscal year will the review be done?") == "time"
