@@ -51,7 +51,6 @@ from assistant.scope import missing_cell, uncovered_terms
 from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantity
 
 FALLBACK_LEAD = "The source says:"
-STRONG_OVERLAP = 0.5  # a refusal is overridden when a source holds this share of the terms
 
 
 @dataclass(frozen=True)
@@ -240,12 +239,19 @@ def _empty_cell(ctx: Context) -> Reply | None:
 
 
 def judge(draft: str, ctx: Context) -> Reply:
-    """The model's reply if it passes review, else the best replacement."""
+    """The model's reply if it passes review, else the best replacement.
+
+    A model's "not stated" stands only when no evidence unit can answer (focus_of: a figure of
+    the kind asked, for the period and the subjects asked). It used to be overridden only when
+    that unit also held half of the question's terms; re-judging the stored drafts of the
+    federal dev tune split without that threshold: 0.5B 0.74 → 0.76 right, 1.5B 0.41 → 0.74
+    right, wrong figures unchanged (0.09 and 0.06), unanswerables refused unchanged. Smaller
+    models say "not stated" less often than larger ones; the evidence decides, not the habit.
+    """
     valid = {s.n for s in ctx.sources}
     text = citations_last(drop_invalid_citations(draft.strip(), valid))
     if REFUSAL.search(text) and not numbers.checkable(text, ctx.include_time):
-        best = _best(ctx)
-        if best is None or best.overlap < STRONG_OVERLAP:
+        if _best(ctx) is None:  # the model's "not stated" is overridden only by evidence
             return refusal(draft=draft)
         return replacement(draft, ctx, "refused although a source answers")
     cited = cited_numbers(text, valid)

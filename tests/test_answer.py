@@ -227,3 +227,9 @@ def test_a_bracket_the_reply_opens_and_never_closes_is_not_shown(corpus_assistan
     reply = "[China held 378,000 valid AI invention patents at the end of 2023 [1]."
     shown, answer, _ = ask(corpus_assistant, reply)
     assert answer.form == "model" and shown.startswith("China held 378,000")
+
+
+def test_a_refusal_stands_when_no_passage_is_about_the_subject(corpus_assistant) -> None:
+    question = "What was private AI investment in Texas in 2023?"
+    _, answer, _ = ask(corpus_assistant, "The reports do not say.", question)
+    assert answer.refused and answer.text == NOT_COVERED
