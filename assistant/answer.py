@@ -86,6 +86,8 @@ class Context:
     hits: tuple[Hit, ...]
     avoid: tuple[Quantity, ...] = ()  # figures the previous answer gave (a follow-up's)
     subjects: tuple[frozenset[str], ...] = ()  # names an answering unit must be about
+    names: tuple[frozenset[str], ...] = ()  # the same names without their initials
+    profiles: dict[str, set[str]] = field(default_factory=dict)  # document → its profile terms
 
     def repeated(self, q: Quantity) -> bool:
         return any(numbers.same_quantity(q, a) for a in self.avoid)
@@ -98,16 +100,18 @@ class Context:
     def source_of(self, e: Evidence) -> Source:
         return next(s for s in self.sources if s.hit is self.hits[e.hit])
 
-    profiles: dict[str, set[str]] = field(default_factory=dict)  # document → its profile terms
-
     @property
     def focus(self) -> list[Evidence]:
         return focus_of(self.evidence, self.kind, self.question, self.subjects, self.about)
 
     def about(self, unit: Evidence) -> set[str]:
-        """A unit is about what it says and what its document is: the names on the document's
-        first page ("Amazon.com, Inc.") are the subject of every passage in it."""
-        return about(unit) | self.profiles.get(self.hits[unit.hit].chunk.source, set())
+        """A unit is about what it says and what its document is: a name of the question that
+        the document's first page prints whole ("Amazon.com, Inc.") is the subject of every
+        passage in it; a word of a name that the page happens to hold ("North" of a street
+        address, for "North America") is not."""
+        profile = self.profiles.get(self.hits[unit.hit].chunk.source, set())
+        whole = [g for g, name in zip(self.subjects, self.names, strict=True) if name <= profile]
+        return about(unit).union(*whole)
 
     @property
     def include_time(self) -> bool:
@@ -190,11 +194,15 @@ class Answerer:
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
-        known = (frozenset(t for t in g if self.retriever.knows(t)) for g in name_groups(question))
-        subjects = tuple(g for g in known if g)
+        pairs = [
+            (frozenset(t for t in g if self.retriever.knows(t)), plain)
+            for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
+        ]
+        subjects = tuple(g for g, _ in pairs if g)
+        plain = tuple(p for g, p in pairs if g)
         sources = build_sources(evidence, hits)
         profiles = self.retriever.profile_terms()
-        ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, profiles)
+        ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, plain, profiles)
         empty = _empty_cell(ctx)
         if empty is not None:
             return empty

@@ -34,6 +34,7 @@ from assistant.types import Quantity
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
 _GLUE = frozenset("of in to and the for by on at as from with or a an".split())
 PROSE_CELL_WORDS = 8  # a table cell this long is a sentence (a measure's description)
+_FOOTNOTE = re.compile(r"\s*\(\d\)(?=\s*$)")  # "Advertising services (5)": a note's number
 _CLAUSE_BREAK = re.compile(
     r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
     r"|,\s+(?=(?:compared with|against|up from|down from|followed by)\b)"
@@ -110,7 +111,7 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
         if offset <= figure.start < offset + width and len(value.split()) >= PROSE_CELL_WORDS:
             return _from_cell_text(value, figure, offset + len(head) + len(sep), n)
         if offset <= figure.start < offset + width and sep:
-            label = cells[0][2] if cells[0][1] else cells[0][0]
+            label = _FOOTNOTE.sub("", cells[0][2] if cells[0][1] else cells[0][0])
             if (head, value) == (cells[0][0], cells[0][2]):
                 return f"{head}: {value} [{n}]."
             return f"{label}, {head}: {value} [{n}]."
