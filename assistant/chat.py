@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.types import Quantity
+from assistant.types import FOLLOW_UP_MARK, Quantity
 
 _SHORT_FOLLOW = re.compile(
     r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+"
@@ -115,7 +115,7 @@ def rewrite(question: str, previous: str | None) -> str:
         aligned = _replace_phrase(previous, rest)
         if aligned:
             return aligned
-        return f"{question.strip()} (follow-up to: {previous})"
+        return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
     if _PRONOUN.search(question) or len(question.split()) <= 3:
-        return f"{question.strip()} (follow-up to: {previous})"
+        return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
     return question.strip()

@@ -18,7 +18,7 @@ import numpy as np
 from assistant import numbers
 from assistant.embed import Embedder
 from assistant.lexical import YEAR, tokenize
-from assistant.types import Hit
+from assistant.types import FOLLOW_UP_MARK, Hit
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
 _LEANS_BACK = re.compile(
@@ -367,9 +367,11 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     A year that the unit's document title carries names the document ("the FY 2022-2026
     plan"), not the period of the figure, so it is not required of the unit; nor is any year
     when the unit carries the full date the question asks about ("the second quarter of fiscal
-    2024 (three months ended July 30, 2023)"). A range in the
+    2024 (three months ended July 30, 2023)"). In a follow-up that carries the question before
+    it, only the follow-up's own years are required. A range in the
     question ("2020-2024") is covered by the unit mentioning any year of it.
     """
+    question = question.split(FOLLOW_UP_MARK)[0]  # the earlier question's years are context
     text = f"{unit.before} {unit.heading} {unit.text}"
     if _dates(question) & _dates(text):
         return set()  # the full date asked for is the unit's: its other years name the period

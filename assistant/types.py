@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# How a follow-up that cannot be rewritten to stand alone carries the question before it.
+FOLLOW_UP_MARK = " (follow-up to: "
+
 
 @dataclass(frozen=True)
 class DocumentMeta:

@@ -97,3 +97,12 @@ def test_rarity_is_measured_within_the_documents_searched() -> None:
     )
     scoped = index.search(query, 3, Filters(sources=("a.pdf",)))
     assert scoped[0][0] == "a:h:9"
+
+
+def test_a_follow_up_requires_its_own_years_not_those_of_the_question_before() -> None:
+    from assistant.chat import rewrite
+
+    unit = _unit("Private investment in Atlantis was about 8.7 times the amount in Lemuria.")
+    follow_up = rewrite("How many times larger is it?", "How much went to Lemuria in 2023?")
+    assert "2023" in follow_up and not periods_missing(follow_up, unit)
+    assert periods_missing("How many times larger was it in 2023?", unit) == {"2023"}
