@@ -194,12 +194,7 @@ class Answerer:
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
-        pairs = [
-            (frozenset(t for t in g if self.retriever.knows(t)), plain)
-            for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
-        ]
-        subjects = tuple(g for g, _ in pairs if g)
-        plain = tuple(p for g, p in pairs if g)
+        subjects, plain = self._subjects(question)
         sources = build_sources(evidence, hits)
         profiles = self.retriever.profile_terms()
         ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, plain, profiles)
@@ -213,6 +208,18 @@ class Answerer:
             draft += piece
         timings["generation_s"] = time.perf_counter() - t1
         return judge(draft, ctx)
+
+    def _subjects(
+        self, question: str
+    ) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
+        """The question's names that an answering unit must be about, with and without their
+        initials; only words the library uses count (a name it never mentions is the scope
+        check's to refuse, and a paraphrase it does not use cannot be required)."""
+        pairs = [
+            (frozenset(t for t in g if self.retriever.knows(t)), plain)
+            for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
+        ]
+        return tuple(g for g, _ in pairs if g), tuple(p for g, p in pairs if g)
 
     def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
         return (

@@ -177,11 +177,13 @@ def focus_of(
     kind: str,
     question: str = "",
     subjects: tuple[frozenset[str], ...] = (),
-    about: Callable[[Evidence], set[str]] = about,
+    about_of: Callable[[Evidence], set[str]] = about,
 ) -> list[Evidence]:
-    """The best evidence units that can answer: they hold a figure of the kind asked for (of
-    the thing a "how many" question counts, when some unit has one), and mention the period
-    the question asks about (periods_missing). The first, and the next only
+    """The best evidence units that can answer: they hold a figure of the kind asked for (for
+    "how many", a count that is not a length of time unless time is counted), mention the
+    period the question asks about (periods_missing), and are about each of its names
+    (`subjects`, each a set of terms any of which will do, as `about_of` reads a unit). The
+    first, and the next only
     when it scores nearly as well (on the bundled eval's tune split, the unit ranked second was
     right only where it trailed the first by less than 0.05, or by far more)."""
     holding = [
@@ -190,7 +192,7 @@ def focus_of(
         if kind != "none"
         and has_kind(e.text, kind)
         and not periods_missing(question, e)
-        and all(name & about(e) for name in subjects)
+        and all(name & about_of(e) for name in subjects)
     ]
     if kind == "count":
         holding = can_count(question, holding)

@@ -186,14 +186,12 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     return [q for q, score in zip(figures, scores, strict=True) if score == best]
 
 
-_HOW_MANY = re.compile(r"\b(?:how many|number of)\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
 _FUNCTION_WORD = re.compile(
     r"\b(?:are|is|were|was|did|does|do|will|would|can|could|has|have|had|in|of|from|for|to|by"
     r"|over|under|with|that|which)\b.*",
     re.IGNORECASE,
 )
-
-
 _DURATION = re.compile(r"\s*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
 
 
@@ -221,10 +219,9 @@ def _counting(
     question: str, sentence: str, figures: list[numbers.Quantity]
 ) -> list[numbers.Quantity]:
     """The figures followed by what the question counts: "how many days" → "(180 days)", not
-    "six months" of the same sentence. What is counted: the words after "how many" (or
-    "number of"), up to
-    the first verb or preposition; a figure's noun is among the three words after it, before
-    the next figure."""
+    "six months" of the same sentence. What is counted: the words after "how many", up to the
+    first verb or preposition; a figure's noun is among the three words after it, before the
+    next figure."""
     asked = _HOW_MANY.search(question)
     if asked is None:
         return []
@@ -306,11 +303,10 @@ def select(
     weighting: Weights = Weights(),
     doc_terms: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
-    """The `n` best sentences, best first. `doc_terms`: the question's terms that named the
-    documents searched by name; every passage of those documents is about them, so they do
-    not rank one passage above another ("Net income
-    attributable to Intel" is no better an answer to "Intel's net revenue" than the "Net
-    revenue" row)."""
+    """The `n` best sentences, best first. `doc_terms`: the question's names that named the
+    documents searched; every passage of those documents is about them, so they do not rank
+    one passage above another ("Net income attributable to Intel" is no better an answer to
+    "Intel's net revenue" than the "Net revenue" row)."""
     candidates = [
         (i, head, s, lead)
         for i, h in enumerate(hits)
