@@ -85,7 +85,9 @@ def _names(text: str) -> list[re.Match[str]]:
 
 
 def _replace_phrase(previous: str, rest: str) -> str:
-    """`previous` with the phrase that ends in `rest`'s last word replaced by `rest`, or ""."""
+    """`previous` with the phrase that ends in `rest`'s last word replaced by `rest`, or "".
+    A relative clause that dated the old phrase ("the plan that begins in fiscal 2020") goes
+    when the new phrase carries its own year ("the health department's 2022 plan")."""
     words = rest.split()
     if not words:
         return ""
@@ -94,7 +96,13 @@ def _replace_phrase(previous: str, rest: str) -> str:
     m = list(re.finditer(span, previous, re.IGNORECASE))
     if len(m) != 1:
         return ""
-    return previous[: m[0].start()] + rest + previous[m[0].end() :]
+    before, after = previous[: m[0].start()], previous[m[0].end() :]
+    if re.search(r"\b(?:the|a|an)\s+$", before, re.IGNORECASE):
+        rest = re.sub(r"^(?:the|a|an)\s+", "", rest, flags=re.IGNORECASE)  # no "the the"
+    clause = re.match(r"\s+(?:that|which|who)\b[^?]*?\b(?:19|20)\d\d\b", after)
+    if clause and _YEAR.search(rest):
+        after = after[clause.end() :]  # "… plan that begins in fiscal 2020" → the new plan's year
+    return before + rest + after
 
 
 def rewrite(question: str, previous: str | None) -> str:

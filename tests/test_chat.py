@@ -30,6 +30,11 @@ from assistant.chat import Conversation, rewrite
             "And in low-income countries?",
             "What share of people in low-income countries used the internet in 2023?",
         ),
+        (
+            "When does the water agency's long-term plan that starts in 2019 end?",
+            "What about the parks agency's 2024 plan?",
+            "When does the parks agency's 2024 plan end?",
+        ),
     ],
 )
 def test_substitutes_the_new_name_or_year(previous: str, question: str, standalone: str) -> None:
