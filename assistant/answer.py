@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from assistant import numbers
 from assistant.checks import (
@@ -92,16 +93,21 @@ class Context:
     def repeated(self, q: Quantity) -> bool:
         return any(numbers.same_quantity(q, a) for a in self.avoid)
 
+    @cached_property
+    def stated(self) -> list[Quantity]:
+        """The figures the question itself states."""
+        return numbers.checkable(self.question, include_time=True)
+
     def known(self, q: Quantity) -> bool:
         """Is `q` a figure the question states or the previous answer gave (not an answer)?"""
-        stated = numbers.checkable(self.question, include_time=True)
-        return self.repeated(q) or any(numbers.same_quantity(q, s) for s in stated)
+        return self.repeated(q) or any(numbers.same_quantity(q, s) for s in self.stated)
 
     def source_of(self, e: Evidence) -> Source:
         return next(s for s in self.sources if s.hit is self.hits[e.hit])
 
-    @property
+    @cached_property
     def focus(self) -> list[Evidence]:
+        """The units that can answer (focus_of), worked out once per context."""
         return focus_of(self.evidence, self.kind, self.question, self.subjects, self.about)
 
     def about(self, unit: Evidence) -> set[str]:

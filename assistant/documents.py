@@ -32,7 +32,8 @@ def named_documents(
     if len(bags) < 2:
         return ()
     n = len(bags)
-    weights = _rare_terms(question, spread, n, rare_share)
+    df = {t: spread.get(t, 0) for t in set(tokenize(question))}
+    weights = {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}
     scores = {s: sum(w for t, w in weights.items() if t in bag) for s, bag in bags.items()}
     best = max(scores.values())
     if best <= 0:
@@ -52,11 +53,3 @@ def naming_terms(
         return frozenset()
     whole = [n for n in names if all(n <= bags.get(s, set()) for s in named)]
     return frozenset().union(*whole)
-
-
-def _rare_terms(
-    question: str, spread: dict[str, int], n: int, rare_share: float
-) -> dict[str, float]:
-    """The question's terms that few documents use, weighted by how few."""
-    df = {t: spread.get(t, 0) for t in set(tokenize(question))}
-    return {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}

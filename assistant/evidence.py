@@ -195,7 +195,7 @@ _FUNCTION_WORD = re.compile(
 _DURATION = re.compile(r"\s*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
 
 
-def counted(question: str, text: str) -> list[numbers.Quantity]:
+def _counted(question: str, text: str) -> list[numbers.Quantity]:
     """The figures of `text` that count what a "how many …" question counts."""
     figures = kind_figures(text, "count")
     return _counting(question, text, figures) if figures else []
@@ -210,7 +210,7 @@ def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
     return [
         e
         for e in units
-        if counted(question, e.text)
+        if _counted(question, e.text)
         or any(_DURATION.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
     ]
 
