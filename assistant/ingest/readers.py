@@ -13,7 +13,8 @@ they can hide or reorder text that a reader of the citation would never see.
 PDF tables: tables of figures and tables of wrapped text under a row of column headers are
 recovered from word positions (pdf_tables.py: each figure keeps its row label, its joined
 column headers and the table's unit); any other run of blocks whose lines sit side by side on
-one baseline is read as table rows, the first row taken as the header.
+one baseline is read as table rows, the first row taken as the header. Page numbers of running
+headers and footers are removed (furniture.py).
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import DocumentError
+from assistant.ingest.furniture import strip_page_numbers
 from assistant.ingest.pdf_tables import Table, find_tables, readable
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "9"
+PARSER_VERSION = "10"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -119,6 +121,7 @@ def _read_pdf(path: Path, data: bytes, limits: Limits) -> Parsed:
             raise DocumentError(f"{doc.page_count} pages, more than the {limits.pages}-page limit")
         try:
             pages = [Page(i + 1, _pdf_page_text(page)) for i, page in enumerate(doc)]
+            pages = strip_page_numbers(pages)
         except Exception as exc:
             raise DocumentError(f"corrupt or unreadable PDF ({exc})") from exc
         meta = doc.metadata or {}
