@@ -114,6 +114,14 @@ class Settings(BaseSettings):
         default=30, ge=1, le=500, description="Candidates taken from each retriever."
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    fusion_keep: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="The best chunks of each ranking (dense, BM25) added to the top_k fused ones "
+        "when fusion leaves them out. Not tuned: two, so that one ranking's clear winner "
+        "survives fusion; 0 gives plain reciprocal-rank fusion.",
+    )
     relevance_floor: float = Field(
         default=0.2,
         ge=-1.0,

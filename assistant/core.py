@@ -65,6 +65,7 @@ class Assistant:
             s.doc_rare_share,
             s.doc_margin,
             s.relevance_floor,
+            s.fusion_keep,
         )
 
     @cached_property

@@ -3,8 +3,9 @@ documents a question names (documents.py).
 
 Dense search finds paraphrases ("chip subsidies" for "semiconductor manufacturing incentives");
 BM25 finds exact figures and names ("378,000", "BEAD"). Reciprocal-rank fusion needs no score
-calibration between the two. The best dense similarity is kept so that the caller can refuse
-when nothing in the library is close to the question (the relevance floor).
+calibration between the two; the best few of each ranking are added when fusion leaves them out.
+The best dense similarity is kept so that the caller can refuse when nothing in the library is
+close to the question (the relevance floor).
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
 
 OUTSIDE = 2  # chunks from outside the named documents kept after theirs
+
+
+def chosen(order: list[str], rankings: tuple[list[str], ...], top_k: int, keep: int) -> list[str]:
+    """The `top_k` best of the fused `order`, and the `keep` best of each ranking that fusion
+    left out: a passage BM25 ranks first for a question full of dates ("… workforce … the
+    quarter ended March 31, 2023") can sit far down the dense ranking, below table rows that
+    share the dates, and fusion alone would drop it."""
+    sure = {cid for ranking in rankings for cid in ranking[:keep]}
+    best = set(order[:top_k])
+    return [cid for cid in order if cid in best or cid in sure]
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class HybridRetriever:
         doc_rare_share: float = 0.1,
         doc_margin: float = 0.8,
         scope_floor: float = 0.2,
+        keep_best: int = 2,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -52,6 +64,7 @@ class HybridRetriever:
         self.doc_rare_share = doc_rare_share
         self.doc_margin = doc_margin
         self.scope_floor = scope_floor
+        self.keep_best = keep_best
         self._lexical: LexicalIndex | None = None
         self._fingerprint = ""
         self._records: dict[str, DocumentRecord] = {}
@@ -167,7 +180,9 @@ class HybridRetriever:
             scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (self.rrf_k + rank)
         for rank, (cid, _) in enumerate(lexical):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
-        ranked = sorted(scores, key=lambda cid: -scores[cid])[:top_k]
+        order = sorted(scores, key=lambda cid: -scores[cid])
+        firsts = [c.chunk_id for c, _ in dense], [cid for cid, _ in lexical]
+        ranked = chosen(order, firsts, top_k, self.keep_best)
         by_id: dict[str, tuple[Chunk, float | None]] = {c.chunk_id: (c, s) for c, s in dense}
         for chunk in filter(self.visible, self._fetch([c for c in ranked if c not in by_id])):
             by_id[chunk.chunk_id] = (chunk, None)

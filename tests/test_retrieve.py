@@ -61,3 +61,12 @@ def test_bench_workload_varies_figures_and_keeps_pages(tmp_path) -> None:
     assert pdfs and all(len(read(f).pages) > 1 for f in pdfs)
     texts = {f.read_text() for f in files if f.suffix == ".md"}
     assert len(texts) == sum(1 for f in files if f.suffix == ".md")  # no two files alike
+
+
+def test_each_rankings_best_survives_fusion() -> None:
+    from assistant.retrieve import chosen
+
+    order = ["rowA", "rowB", "rowC", "rowD", "prose"]  # fused: rows share the question's dates
+    dense, lexical = ["rowA", "rowB", "rowC"], ["prose", "rowD", "rowA"]
+    assert chosen(order, (dense, lexical), 3, keep=1) == ["rowA", "rowB", "rowC", "prose"]
+    assert chosen(order, (dense, lexical), 3, keep=0) == ["rowA", "rowB", "rowC"]
