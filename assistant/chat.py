@@ -7,11 +7,12 @@ cover the common shapes of follow-ups in a research chat:
   name (or year) replaced by the new one; "And in low-income countries?" replaces the phrase of
   the previous question that ends with the same word ("in high-income countries");
 - "What was it in 2022?", "How fast did that grow?", "How many times larger is the US
-  figure?": a question leaning on the previous one (a pronoun, or "the ... figure/number/amount")
-  gets the previous question appended as context;
+  figure?", "And how many images …?": a question leaning on the previous one (a pronoun, "the
+  ... figure/number/amount", or a question of its own after "and") gets the previous question
+  appended as context, and its own words say what it asks;
 - anything else is already standalone.
 
-The conversation also keeps the figures of the last answer: a follow-up asks for something new,
+The conversation also keeps the figure the last answer gave: a follow-up asks for something new,
 so the answer stage does not give the same figure again from the same evidence.
 """
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from assistant.types import FOLLOW_UP_MARK, Quantity
 
 _SHORT_FOLLOW = re.compile(
-    r"^\s*(?:and|what about|how about|and what about|same for|and for|what of)\s+"
+    r"^\s*(?:and what about|and how about|what about|how about|same for|and for|what of|and)\s+"
     r"(?P<rest>.+?)\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -31,6 +32,11 @@ _PRONOUN = re.compile(
     r"\b(it|its|it's|that|this|those|these|they|them|their|there|same)\b"
     r"|\bthe (?:[\w-]+ )?(?:figure|number|amount|value|total|one|ones)s?\b",
     re.I,
+)
+# "And how many people …?": a question of its own after "and", not a phrase to swap in
+_ASKS = re.compile(
+    r"^(?:how|what|which|when|where|who|why|is|are|was|were|did|does|do|has|have|can|will)\b",
+    re.IGNORECASE,
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -61,7 +67,7 @@ _NOT_NAMES = frozenset(
 
 @dataclass
 class Conversation:
-    """The standalone form of each question asked so far, oldest first, and the figures the
+    """The standalone form of each question asked so far, oldest first, and the figure the
     last answer gave."""
 
     turns: list[str] = field(default_factory=list)
@@ -71,8 +77,11 @@ class Conversation:
         return rewrite(question, self.turns[-1] if self.turns else None)
 
     def add(self, standalone: str, figures: tuple[Quantity, ...] = ()) -> None:
+        """Record a turn and the figures its answer stated. The answer's figure is the first
+        it states; others of its clause ("148 million workers in more than 10 million
+        workplaces") are left for a follow-up to ask for."""
         self.turns.append(standalone)
-        self.last_figures = figures
+        self.last_figures = figures[:1]
 
 
 def _names(text: str) -> list[re.Match[str]]:
@@ -112,6 +121,8 @@ def rewrite(question: str, previous: str | None) -> str:
     short = _SHORT_FOLLOW.match(question)
     if short:
         rest = short.group("rest").strip()
+        if _ASKS.match(rest):
+            return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
         year = _YEAR.search(rest)
         if year and _YEAR.search(previous) and len(rest.split()) <= 3:
             return _YEAR.sub(year.group(0), previous, count=1)

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 FOLLOW_UP_MARK = " (follow-up to: "
 
 
+def own_part(question: str) -> str:
+    """A follow-up's own words, without the earlier question it carries as context."""
+    return question.split(FOLLOW_UP_MARK)[0]
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What is known about a source file besides its text."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Conversation, rewrite
+from assistant.types import Quantity
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,23 @@ def test_a_question_about_the_figure_just_given_carries_the_previous_question() 
     previous = "How much private investment in AI did China attract in 2023?"
     out = rewrite("How many times larger is the US figure?", previous)
     assert out.startswith("How many times larger is the US figure?") and previous in out
+
+
+def test_a_question_of_its_own_after_and_keeps_its_words_and_the_context() -> None:
+    previous = "What assets do the benefit plans overseen by EBSA hold?"
+    out = rewrite("And how many people participate in the Thrift Savings Plan?", previous)
+    assert out.startswith("And how many people participate in the Thrift Savings Plan?")
+    assert previous in out
+    swapped = rewrite("And what about China?", "How much did the United States invest in 2023?")
+    assert swapped == "How much did China invest in 2023?"
+
+
+def test_the_answer_just_given_is_its_first_figure_not_every_figure_of_its_clause() -> None:
+    chat = Conversation()
+    workers = Quantity("148 million", 148e6, "number")
+    workplaces = Quantity("10 million", 10e6, "number")
+    chat.add("How many workers do the laws cover?", (workers, workplaces))
+    assert chat.last_figures == (workers,)  # "And in how many workplaces?" may get 10 million
 
 
 def test_standalone_questions_are_left_alone() -> None:
