@@ -107,8 +107,12 @@ class Context:
 
     @cached_property
     def focus(self) -> list[Evidence]:
-        """The units that can answer (focus_of), worked out once per context."""
-        return focus_of(self.evidence, self.kind, self.question, self.subjects, self.about)
+        """The units that can answer (focus_of), worked out once per context. A unit whose
+        figures of the kind asked are all ones the question states ("by FY 2026") has no answer
+        to give."""
+        known = (*self.avoid, *self.stated)
+        fresh = [e for e in self.evidence if not repeats(e, self.kind, known)]
+        return focus_of(fresh, self.kind, self.question, self.subjects, self.about)
 
     def about(self, unit: Evidence) -> set[str]:
         """A unit is about what it says and what its document is: a name of the question that
@@ -238,7 +242,7 @@ class Answerer:
 
 
 def repeats(unit: Evidence, kind: str, avoid: tuple[Quantity, ...]) -> bool:
-    """Does the unit only restate figures the previous answer gave?"""
+    """Does the unit only restate figures of `avoid` (those the previous answer gave)?"""
     figures = kind_figures(unit.text, kind) if kind != "none" else []
     return bool(avoid and figures) and all(
         any(numbers.same_quantity(f, a) for a in avoid) for f in figures
@@ -284,6 +288,8 @@ def judge(draft: str, ctx: Context) -> Reply:
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence, ctx.focus)
     if not reason and any(ctx.repeated(c.quantity) for c in checks):
         reason = "the figure the previous answer gave"
+    if not reason and checks and all(ctx.known(c.quantity) for c in checks):
+        reason = "only the question's own figures"  # "four" of "the four-year plan"
     if reason:
         return replacement(draft, ctx, reason, chosen_by_model(draft, ctx))
     used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})

@@ -18,6 +18,7 @@ from assistant import numbers
 from assistant.evidence import (
     Evidence,
     can_count,
+    counted,
     figures_asked_for,
     has_kind,
     initials,
@@ -183,9 +184,10 @@ def focus_of(
     "how many", a count that is not a length of time unless time is counted), mention the
     period the question asks about (periods_missing), and are about each of its names
     (`subjects`, each a set of terms any of which will do, as `about_of` reads a unit). The
-    first, and the next only
-    when it scores nearly as well (on the bundled eval's tune split, the unit ranked second was
-    right only where it trailed the first by less than 0.05, or by far more)."""
+    first, and the next only when it scores nearly as well (on the bundled eval's tune split,
+    the unit ranked second was right only where it trailed the first by less than 0.05, or by
+    far more). Of those two, a unit that counts what "how many" counts ("364,000 digital
+    images") rules out one that counts something else ("500 million pages")."""
     holding = [
         e
         for e in evidence
@@ -197,4 +199,6 @@ def focus_of(
     if kind == "count":
         holding = can_count(question, holding)
     holding = holding[:FOCUS]
-    return [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]
+    near = [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]
+    counting = [e for e in near if counted(question, e.text)] if kind == "count" else []
+    return counting or near

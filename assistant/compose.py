@@ -171,7 +171,9 @@ def _lead(sentence: str, figure: Quantity, clause: str) -> str:
     10 months" stated for 10), the answer's own figure is put first, so that the first figure a
     reader meets is the answer: "10 months: Review and act on 90 percent … [1]"."""
     found = re.search(rf"(?<![\d.,]){re.escape(figure.text)}(?!\d)", clause)
-    if found is None or not any(q.start < found.start() for q in numbers.checkable(clause)):
+    timed = figure.kind in ("year", "date")  # "FY 2022 - 2026" stated for 2026 leads with it
+    earlier = numbers.checkable(clause, include_time=timed)
+    if found is None or not any(q.start < found.start() for q in earlier):
         return ""
     text = figure.text if ")" in figure.text else figure.text.lstrip("(")
     following = re.match(r"\s+([A-Za-z][\w-]*)", sentence[figure.end :])

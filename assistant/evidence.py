@@ -18,9 +18,9 @@ import numpy as np
 from assistant import numbers
 from assistant.embed import Embedder
 from assistant.lexical import YEAR, tokenize
-from assistant.types import FOLLOW_UP_MARK, Hit
+from assistant.types import Hit, own_part
 
-_PROTECT = re.compile(r"\b(?:U\.S|U\.K|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
+_PROTECT = re.compile(r"\b(?:U\.S|U\.K|P\.L|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
 _LEANS_BACK = re.compile(
     r"(?:It|Its|This|That|These|Those|They|Their|Such|Both|Of these|Of this)\b"
 )
@@ -38,7 +38,8 @@ _ADDRESSES_THE_MODEL = re.compile(
 # A table-of-contents entry ("Real Property Data ........ 10") names a section; it states
 # nothing, and its page number is not a figure of the report.
 _DOT_LEADER = re.compile(r"(?:\.\s?){5,}|…{2,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])")
+# A sentence ends at a stop before a capital, or where a bullet starts the next item of a list.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(])|\s+[•▪●◦‣]\s+")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Evidence:
     title: str = ""  # the title of its document
     before: str = ""  # the headings above it in its chunk (its section, often the period)
     lead: str = ""  # the sentences before it in its paragraph
+    year: int | None = None  # its document's year
 
     def with_heading(self) -> str:
         return f"{self.heading}: {self.text}" if self.heading else self.text
@@ -82,7 +84,7 @@ def split_sentences(text: str) -> list[tuple[str, str, str]]:
         guarded = _PROTECT.sub(lambda m: m.group(0).replace(".", "\x00"), block)
         start = len(out)
         for sentence in _SENTENCE_END.split(guarded):
-            sentence = sentence.replace("\x00", ".").strip()
+            sentence = sentence.replace("\x00", ".").strip().lstrip("•▪●◦‣ ")
             if not sentence:
                 continue
             if len(out) > start and _LEANS_BACK.match(sentence):
@@ -103,11 +105,22 @@ def wanted_kind(question: str) -> str:
     any or none.
     A question that asks for a year or date asks for a time even when it also names a
     financial noun ("By what year … a funding pathway"); one that only starts with "When"
-    asks for a time unless it asks for a figure ("When DHS was formed, how many …")."""
+    asks for a time unless it asks for a figure ("When DHS was formed, how many …"). A
+    follow-up asks for what its own words ask ("And how many images …", after a question about
+    a share); only when they do not say ("What about 2022?") does the earlier question tell."""
+    own = _kind(own_part(question))
+    return own if own != "none" or own_part(question) == question else _kind(question)
+
+
+def _kind(question: str) -> str:
     q = question.lower()
     if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
-    if re.search(r"\b(?:what|which)\s+(?:[a-z-]+\s+)?(?:year|date)\b|\b(by when|deadline)\b", q):
+    if re.search(
+        r"\b(?:what|which)\s+(?:(?:is|was|will be)\s+the\s+)?(?:[a-z]+\s+){0,2}(?:year|date)\b"
+        r"(?![\s-]+(?:on|over|to)\b)|\b(by when|deadline)\b",
+        q,
+    ):
         return "time"
     if re.search(
         r"\b(share|percent|percentage|proportion|portion|what fraction|%|rate of|how fast"
@@ -140,10 +153,21 @@ _MONEY_ASKED = re.compile(
     _MONEY.pattern + r"(?=\s*[?,.;]|\s*$|\s+(?:of|for|in|at|by|from|to|that|did|does|do|was"
     r"|were|is|are|has|have|had|and|or|during|over|through|as|reported|recorded)\b)"
 )
-_CHANGE = re.compile(
-    r"\b(grow|grew|growth|increased?|decreased?|declined?|change[ds]?|r[io]se|f[ae]ll|drop(ped)?)\b"
+_CHANGE_WORDS = (
+    r"grow|grew|growth|increase[ds]?|decrease[ds]?|decline[ds]?|change[ds]?|r[io]se|f[ae]ll"
+    r"|drop(?:ped)?"
 )
+_CHANGE = re.compile(rf"\b(?:{_CHANGE_WORDS})\b")
+# ... and a figure's own words that say it is a change ("up 22%", "a decrease of 26.7 percent")
+_CHANGED = re.compile(rf"\b(?:{_CHANGE_WORDS}|up|down|higher|lower)\b")
 _KIND_OF = {"count": ("number",), "amount": ("number", "currency")}  # figure kinds per kind
+# "MG&A decreased by $426 million", "reduced net sales by $180 million": an amount after "by" is
+# the size of a change or an effect, not the amount a question asks for
+_CHANGED_BY = re.compile(r"\bby\s+(?:about\s+|approximately\s+|nearly\s+|some\s+)?$", re.I)
+
+
+def _is_change(text: str, q: numbers.Quantity) -> bool:
+    return _CHANGED_BY.search(text[max(0, q.start - 40) : q.start]) is not None
 
 
 def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
@@ -151,8 +175,10 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
     found = numbers.checkable(text, include_time=kind == "time")
     if kind in ("percent", "multiplier"):
         return [q for q in found if q.kind == kind]
-    if kind in ("count", "amount"):
-        return [q for q in found if q.kind in _KIND_OF[kind]]
+    if kind == "amount":
+        found = [q for q in found if not _is_change(text, q)]
+    if kind in _KIND_OF:  # "Office 365" is neither a count nor an amount
+        return [q for q in found if q.kind in _KIND_OF[kind] and not numbers.part_of_name(text, q)]
     if kind == "time":
         return [q for q in found if q.kind in ("year", "date")]
     return found
@@ -164,8 +190,11 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence each
     figure owns the words between it and its neighbours, within its sentence and at most 60
     characters either side. A year named in the question counts three times, a name (a
-    capitalised word) twice. In "from X to Y" a tie goes to Y, the newer value. Empty when the
-    unit has fewer than two figures or none stands out.
+    capitalised word, capitalised in the figure's words too) twice. In "from X to Y" a tie
+    goes to Y, the newer value. A question about a change ("how much did it fall") looks first
+    at the figures whose own words say they are one ("a decrease of 26.7 percent"), one that
+    names a subject at the figures whose own words name it (a month is not a subject). Empty
+    when the unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
@@ -173,17 +202,45 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     counted = _counting(question, sentence, figures) if kind == "count" else []
     if 0 < len(counted) < len(figures):
         return counted
-    terms, subjects = set(tokenize(question)), names(question)
     own = _cell_words if " | " in sentence else _clause_words
-    scores = []
-    for i in range(len(figures)):
-        words = set(tokenize(own(sentence, figures, i)))
-        scores.append(sum(_weight(w, subjects) for w in terms & words))
-    best = max(scores)
-    if best == min(scores):
+    texts = [own(sentence, figures, i) for i in range(len(figures))]
+    words = [set(tokenize(t)) for t in texts]
+    pool = list(range(len(figures)))
+    if _CHANGE.search(question.lower()):  # "by how much did it fall": "a decrease of 26.7%"
+        pool = _narrowed(
+            pool,
+            [
+                bool(_CHANGED.search(t.lower())) or _is_change(sentence, q)
+                for t, q in zip(texts, figures, strict=True)
+            ],
+        )
+    capitalised = [_capitalised(t) for t in texts]
+    named = names(question) - _MONTH_TERMS  # "China 61.1 percent, the United States 20.9"
+    pool = _narrowed(pool, [bool(named & c) for c in capitalised])
+    terms, subjects = set(tokenize(question)), names(question)
+    scores = {i: sum(_weight(w, subjects & capitalised[i]) for w in terms & words[i]) for i in pool}
+    best = max(scores.values())
+    if best == min(scores.values()) and len(pool) == len(figures):
         from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
         return [figures[-1]] if from_to else []
-    return [q for q, score in zip(figures, scores, strict=True) if score == best]
+    return [figures[i] for i in pool if scores[i] == best]
+
+
+def _capitalised(text: str) -> set[str]:
+    """Terms of the capitalised words of `text`: a name ("CHIPS Act") is not the same word
+    written as a common noun ("legacy chips")."""
+    return set(
+        tokenize(" ".join(w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[0].isupper()))
+    )
+
+
+def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
+    """The figures of `pool` that `keep` marks, unless it marks none of them or all."""
+    kept = [i for i in pool if keep[i]]
+    return kept if 0 < len(kept) < len(pool) else pool
+
+
+_MONTH_TERMS = frozenset(tokenize(numbers.MONTHS.replace("|", " ")))
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
@@ -195,7 +252,7 @@ _FUNCTION_WORD = re.compile(
 _DURATION = re.compile(r"\s*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
 
 
-def _counted(question: str, text: str) -> list[numbers.Quantity]:
+def counted(question: str, text: str) -> list[numbers.Quantity]:
     """The figures of `text` that count what a "how many …" question counts."""
     figures = kind_figures(text, "count")
     return _counting(question, text, figures) if figures else []
@@ -210,7 +267,7 @@ def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
     return [
         e
         for e in units
-        if _counted(question, e.text)
+        if counted(question, e.text)
         or any(_DURATION.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
     ]
 
@@ -271,12 +328,19 @@ _FROM_TO = re.compile(
 # Where one figure's phrase ends and the next one's begins: "44.4 percent in 2022 and 33.3
 # percent in 2021" gives "in 2022" to 44.4, not to 33.3.
 JOIN = re.compile(r",\s+|\s+(?:and|or|while|whereas|but|against|compared with|versus)\s+")
+_RELATIVE = re.compile(r"(?:which|who|that)\b")
 
 
 def _left_edge(sentence: str, figures: list[numbers.Quantity], i: int) -> int:
+    """Where figure i's own words start. A comma before a relative clause ("the United States,
+    which accounted for 20.9 percent") does not part the figure from its subject."""
     q = figures[i]
     previous = figures[i - 1].end if i else 0
-    joins = list(JOIN.finditer(sentence, previous, q.start)) if i else []
+    joins = [
+        j
+        for j in (JOIN.finditer(sentence, previous, q.start) if i else ())
+        if not _RELATIVE.match(sentence, j.end())
+    ]
     join = joins[-1].end() if joins else 0
     return max(previous, q.start - 60, sentence.rfind(". ", 0, q.start), join)
 
@@ -289,8 +353,10 @@ def has_kind(text: str, kind: str) -> bool:
         return any(q.kind in ("year", "date") for q in found)
     if kind == "any":
         return any(q.kind not in ("year", "date") for q in found)
+    if kind == "amount":
+        found = [q for q in found if not _is_change(text, q)]
     if kind in _KIND_OF:
-        return any(q.kind in _KIND_OF[kind] for q in found)
+        return any(q.kind in _KIND_OF[kind] and not numbers.part_of_name(text, q) for q in found)
     return any(q.kind == kind for q in found)
 
 
@@ -330,7 +396,9 @@ def select(
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
         before = _headings_before(chunk.text, sentence)
-        scored.append(Evidence(i, sentence, score, overlap, head, chunk.title, before, lead))
+        scored.append(
+            Evidence(i, sentence, score, overlap, head, chunk.title, before, lead, chunk.year)
+        )
     scored.sort(key=lambda e: -e.score)
     return _dedupe(scored)[:n]
 
@@ -361,17 +429,20 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     in its chunk (the section it sits in) mention.
 
     A year that the unit's document title carries names the document ("the FY 2022-2026
-    plan"), not the period of the figure, so it is not required of the unit; nor is any year
+    plan"), not the period of the figure, so it is not required of the unit, nor is the
+    document's own year where the question uses it to name a document ("under the 2017
+    plan"); nor is any year
     when the unit carries the full date the question asks about ("the second quarter of fiscal
     2024 (three months ended July 30, 2023)"). In a follow-up that carries the question before
     it, only the follow-up's own years are required. A range in the
     question ("2020-2024") is covered by the unit mentioning any year of it.
     """
-    question = question.split(FOLLOW_UP_MARK)[0]  # the earlier question's years are context
+    question = own_part(question)  # the earlier question's years are context
     text = f"{unit.before} {unit.heading} {unit.text}"
     if _dates(question) & _dates(text):
         return set()  # the full date asked for is the unit's: its other years name the period
     in_title = set(YEAR.findall(unit.title))
+    in_title |= {y for y in _DOCUMENT_YEAR.findall(question) if y == str(unit.year)}
     missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
     for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
         years = set(YEAR.findall(span.group(0)))
@@ -381,6 +452,12 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     return missing
 
 
+# A year naming a document: "the 2017 plan", "its 2022 strategic plan", "the 2023 annual report"
+_DOCUMENT_YEAR = re.compile(
+    r"\b((?:19|20)\d\d)(?:\s+[A-Za-z-]+){0,2}\s+(?:plan|report|strategy|filing|10-[QK]|act"
+    r"|index|edition|review|budget|survey|programme|program|regulation|directive|law)s?\b",
+    re.IGNORECASE,
+)
 _MONTH_DAY_YEAR = re.compile(
     rf"\b({numbers.MONTHS})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )

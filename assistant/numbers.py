@@ -135,6 +135,7 @@ _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$", re.IGNORECASE)
 # it does not state a quantity.
 _PERIOD_NAME_AFTER = re.compile(r"[\s-]+(?:months?|weeks?|quarters?)\s+end(?:ed|ing)\b", re.I)
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z]-?$")
+_NAME_WORD = re.compile(r"\b([A-Z][\w&'’-]*)\s+$")
 
 EXCLUDED_KINDS_DEFAULT = frozenset({"year", "date"})
 
@@ -192,6 +193,20 @@ def _currency(pre: re.Match[str], suf: re.Match[str]) -> str:
     raw = (pre.group("cur") or suf.group("cur") or "").strip().lower()
     raw = re.sub(r"\s+", " ", raw)
     return _CURRENCY_CODES.get(raw, raw.upper())
+
+
+def part_of_name(text: str, q: Quantity) -> bool:
+    """Is the plain number `q` part of a name ("… cloud services, Office 365 Commercial",
+    "Form 10-Q", "Executive Order 13788")? A capitalised word inside a sentence comes right
+    before it; a word that starts a sentence, a cell or a line ("Approximately 500 …") or a
+    month does not count. Such a number answers "which order" but is no count or amount."""
+    if q.kind != "number" or q.precision or not re.fullmatch(r"[\d,]+", q.text):
+        return False
+    m = _NAME_WORD.search(text, max(0, q.start - 60), q.start)
+    if m is None or re.fullmatch(MONTHS, m.group(1), re.IGNORECASE):
+        return False
+    prior = text[: m.start()].rstrip()
+    return bool(prior) and prior[-1] not in '.!?:;|"“(•'
 
 
 def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:

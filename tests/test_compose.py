@@ -107,3 +107,43 @@ def test_a_long_sentence_gives_the_phrase_between_commas_that_holds_the_figure()
     text = compose(question, unit, wanted_kind(question), 1)
     assert text == "With roughly 40 percent of county depots closing in the next three years [1]."
     assert wanted_kind("By which fiscal year will the review be done?") == "time"
+
+
+def test_a_question_about_the_last_year_of_a_period_wants_a_time() -> None:
+    assert wanted_kind("What is the final fiscal year covered by the parks plan?") == "time"
+    assert wanted_kind("What was the growth rate year on year?") == "percent"
+
+
+def test_a_year_answer_leads_when_another_year_comes_first() -> None:
+    unit = _unit("For the period FY 2022 - 2026, the agency publishes its plan as a web page.")
+    question = "What is the final fiscal year covered by the agency's 2022 plan?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(text, include_time=True)[0].value == 2026
+
+
+def test_the_size_of_a_change_is_not_the_amount_asked_for() -> None:
+    unit = _unit("Marketing expenses decreased by $426 million, to $1,340 million in the quarter.")
+    question = "What were marketing expenses in the quarter?"
+    assert numbers.checkable(compose(question, unit, wanted_kind(question), 1))[0].value == 1340e6
+    alone = _unit("Changes in exchange rates reduced net sales by $180 million in the quarter.")
+    assert compose("What were net sales in the quarter?", alone, "amount", 1) == ""
+
+
+def test_a_figure_is_chosen_by_whose_and_what_kind_of_figure_it_is() -> None:
+    from assistant.evidence import figures_asked_for
+
+    sentence = (
+        "In 2022, China led global AI patent origins with 61.1 percent of the total, far "
+        "ahead of the United States, which accounted for 20.9 percent."
+    )
+    question = "What was the United States' share of AI patent origins in 2022?"
+    assert [q.value for q in figures_asked_for(question, sentence, "percent")] == [20.9]
+    fell = "It reached 91.9 billion US dollars in 2022, a decrease of 26.7 percent from 2021."
+    question = "By how much did global private AI investment fall in 2022?"
+    assert [q.value for q in figures_asked_for(question, fell, "any")] == [26.7]
+    row = (
+        "Net sales: Total net sales | Three Months Ended April 1, 2023: 94,836 million | "
+        "Six Months Ended April 1, 2023: 211,990 million"
+    )
+    question = "What were Apple's total net sales for the quarter ended April 1, 2023?"
+    assert [q.value for q in figures_asked_for(question, row, "amount")] == [94_836e6]

@@ -5,11 +5,13 @@ Made-up questions and passages; each test names the behaviour a user would notic
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.checks import about, focus_of
 from assistant.documents import naming_terms
 from assistant.evidence import Evidence, initials, name_groups, periods_missing
 from assistant.lexical import LexicalIndex
-from assistant.types import Chunk, Filters
+from assistant.types import Chunk, Filters, Hit
 
 
 def _unit(text: str, **fields: str) -> Evidence:
@@ -106,3 +108,56 @@ def test_a_follow_up_requires_its_own_years_not_those_of_the_question_before() -
     follow_up = rewrite("How many times larger is it?", "How much went to Lemuria in 2023?")
     assert "2023" in follow_up and not periods_missing(follow_up, unit)
     assert periods_missing("How many times larger was it in 2023?", unit) == {"2023"}
+
+
+def test_a_follow_up_asks_for_what_its_own_words_ask() -> None:
+    from assistant.chat import rewrite
+    from assistant.evidence import wanted_kind
+
+    follow_up = rewrite(
+        "And how many images will be described by then?",
+        "What share of its holdings will the archive have processed by 2026?",
+    )
+    assert wanted_kind(follow_up) == "count"
+    assert wanted_kind(rewrite("What about 2022?", "What share was processed in 2021?")) == (
+        "percent"
+    )
+
+
+def test_a_year_that_names_the_document_is_not_asked_of_the_passage() -> None:
+    unit = Evidence(hit=0, text="The core industry exceeds 1 trillion yuan by 2030.", score=1.0)
+    question = "How large should the core industry be by 2030 under the 2017 plan?"
+    assert not periods_missing(question, replace(unit, year=2017))
+    assert periods_missing(question, replace(unit, year=2019)) == {"2017"}
+    assert periods_missing("How large was the core industry in 2017?", replace(unit, year=2017))
+
+
+def test_a_unit_counting_what_is_asked_rules_out_one_counting_something_else() -> None:
+    question = "How many digital images will be described by FY 2026?"
+    pages = _unit("By FY 2026, the archive will digitize 500 million pages of records.")
+    images = replace(pages, text="By FY 2026, it will describe 364,000 digital images.", score=0.98)
+    assert focus_of([pages, images], "count", question) == [images]
+
+
+def test_bullets_are_separate_sentences() -> None:
+    from assistant.evidence import split_sentences
+
+    text = "Strategies: • Keep 85 percent processed at all times. • Describe 364,000 images."
+    assert [s for _, s, _ in split_sentences(text)] == [
+        "Strategies:",
+        "Keep 85 percent processed at all times.",
+        "Describe 364,000 images.",
+    ]
+
+
+def test_a_passage_giving_only_the_figures_the_question_states_cannot_answer() -> None:
+    from assistant.answer import Context
+
+    chunk = Chunk("c", "d", "a.pdf", "Plan", 5, "")
+    from assistant.chat import rewrite
+
+    question = rewrite("By what year was that page goal first due?", "How many pages by FY 2026?")
+    restated = _unit("By FY 2026, the archive will digitize 500 million pages.")
+    earlier = replace(restated, text="The previous plan's goal (500 million pages by 2024).")
+    ctx = Context(question, "time", [restated, earlier], [], (Hit(chunk, 1.0),))
+    assert ctx.focus == [earlier]
