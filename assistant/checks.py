@@ -22,6 +22,7 @@ from assistant.evidence import (
     figures_asked_for,
     has_kind,
     initials,
+    label_terms,
     names,
     period_of_figure_fits,
     periods_missing,
@@ -187,7 +188,9 @@ def focus_of(
     first, and the next only when it scores nearly as well (on the bundled eval's tune split,
     the unit ranked second was right only where it trailed the first by less than 0.05, or by
     far more). Of those two, a unit that counts what "how many" counts ("364,000 digital
-    images") rules out one that counts something else ("500 million pages")."""
+    images") rules out one that counts something else ("500 million pages"), and a table row
+    whose label the question spells out ("Additions to property, plant, and equipment") one
+    whose label adds words the question does not use ("Net additions to …")."""
     holding = [
         e
         for e in evidence
@@ -201,4 +204,6 @@ def focus_of(
     holding = holding[:FOCUS]
     near = [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]
     counting = [e for e in near if counted(question, e.text)] if kind == "count" else []
-    return counting or near
+    asked = set(tokenize(question))
+    spelled = [e for e in near if label_terms(e.text) and label_terms(e.text) <= asked]
+    return counting or (spelled if len(spelled) < len(near) else []) or near

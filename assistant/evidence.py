@@ -177,11 +177,10 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
         return [q for q in found if q.kind == kind]
     if kind == "amount":
         found = [q for q in found if not _is_change(text, q)]
-    if kind in _KIND_OF:  # "Office 365" is neither a count nor an amount
-        return [q for q in found if q.kind in _KIND_OF[kind] and not numbers.part_of_name(text, q)]
     if kind == "time":
         return [q for q in found if q.kind in ("year", "date")]
-    return found
+    found = [q for q in found if not numbers.part_of_name(text, q)]  # "Office 365", "IDM 2.0"
+    return [q for q in found if q.kind in _KIND_OF[kind]] if kind in _KIND_OF else found
 
 
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
@@ -351,12 +350,13 @@ def has_kind(text: str, kind: str) -> bool:
     found = numbers.extract(text)
     if kind == "time":
         return any(q.kind in ("year", "date") for q in found)
+    found = [q for q in found if not numbers.part_of_name(text, q)]
     if kind == "any":
         return any(q.kind not in ("year", "date") for q in found)
     if kind == "amount":
         found = [q for q in found if not _is_change(text, q)]
     if kind in _KIND_OF:
-        return any(q.kind in _KIND_OF[kind] and not numbers.part_of_name(text, q) for q in found)
+        return any(q.kind in _KIND_OF[kind] for q in found)
     return any(q.kind == kind for q in found)
 
 
@@ -403,13 +403,17 @@ def select(
     return _dedupe(scored)[:n]
 
 
+def label_terms(unit: str) -> set[str]:
+    """The terms of a table row's own label ("Additions to property, plant, and equipment");
+    empty for a sentence."""
+    return set(tokenize(unit.split(" | ")[0].rpartition(": ")[2])) if " | " in unit else set()
+
+
 def _label_match(unit: str, weights: dict[str, float]) -> float:
     """For a table row, the share of its own label's terms that the question uses: a row
     is about what its label says ("Cash and cash equivalents"), whatever its column headers
     and the section above it ("Adjustments to reconcile net income to …:") repeat."""
-    if " | " not in unit:
-        return 0.0
-    label = set(tokenize(unit.split(" | ")[0].rpartition(": ")[2]))
+    label = label_terms(unit)
     return sum(t in weights for t in label) / len(label) if label else 0.0
 
 

@@ -161,3 +161,13 @@ def test_a_passage_giving_only_the_figures_the_question_states_cannot_answer() -
     earlier = replace(restated, text="The previous plan's goal (500 million pages by 2024).")
     ctx = Context(question, "time", [restated, earlier], [], (Hit(chunk, 1.0),))
     assert ctx.focus == [earlier]
+
+
+def test_a_row_whose_label_the_question_spells_out_rules_out_a_longer_label() -> None:
+    question = "How much did the company spend on additions to property, plant, and equipment?"
+    net = _unit("Investing: Net additions to property, plant, and equipment | H1: (12,418 million)")
+    gross = replace(
+        net,
+        text="Investing: Additions to property, plant, and equipment | H1: (13,301 million)",
+    )
+    assert focus_of([net, gross], "amount", question) == [gross]
