@@ -114,6 +114,10 @@ def _replace_phrase(previous: str, rest: str) -> str:
     return before + rest + after
 
 
+def _with_context(question: str, previous: str) -> str:
+    return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
+
+
 def rewrite(question: str, previous: str | None) -> str:
     """`question` made to stand alone, given the previous standalone question."""
     if not previous:
@@ -122,7 +126,7 @@ def rewrite(question: str, previous: str | None) -> str:
     if short:
         rest = short.group("rest").strip()
         if _ASKS.match(rest):
-            return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
+            return _with_context(question, previous)
         year = _YEAR.search(rest)
         if year and _YEAR.search(previous) and len(rest.split()) <= 3:
             return _YEAR.sub(year.group(0), previous, count=1)
@@ -134,7 +138,7 @@ def rewrite(question: str, previous: str | None) -> str:
         aligned = _replace_phrase(previous, rest)
         if aligned:
             return aligned
-        return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
+        return _with_context(question, previous)
     if _PRONOUN.search(question) or len(question.split()) <= 3:
-        return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
+        return _with_context(question, previous)
     return question.strip()

@@ -205,5 +205,5 @@ def focus_of(
     near = [e for e in holding if e.score >= holding[0].score - FOCUS_MARGIN]
     counting = [e for e in near if counted(question, e.text)] if kind == "count" else []
     asked = set(tokenize(question))
-    spelled = [e for e in near if label_terms(e.text) and label_terms(e.text) <= asked]
+    spelled = [e for e in near if set() < label_terms(e.text) <= asked]
     return counting or (spelled if len(spelled) < len(near) else []) or near

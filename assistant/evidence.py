@@ -214,9 +214,10 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
             ],
         )
     capitalised = [_capitalised(t) for t in texts]
-    named = names(question) - _MONTH_TERMS  # "China 61.1 percent, the United States 20.9"
+    subjects = names(question)
+    named = subjects - _MONTH_TERMS  # "China 61.1 percent, the United States 20.9"
     pool = _narrowed(pool, [bool(named & c) for c in capitalised])
-    terms, subjects = set(tokenize(question)), names(question)
+    terms = set(tokenize(question))
     scores = {i: sum(_weight(w, subjects & capitalised[i]) for w in terms & words[i]) for i in pool}
     best = max(scores.values())
     if best == min(scores.values()) and len(pool) == len(figures):
@@ -345,19 +346,8 @@ def _left_edge(sentence: str, figures: list[numbers.Quantity], i: int) -> int:
 
 
 def has_kind(text: str, kind: str) -> bool:
-    if kind == "none":
-        return True
-    found = numbers.extract(text)
-    if kind == "time":
-        return any(q.kind in ("year", "date") for q in found)
-    found = [q for q in found if not numbers.part_of_name(text, q)]
-    if kind == "any":
-        return any(q.kind not in ("year", "date") for q in found)
-    if kind == "amount":
-        found = [q for q in found if not _is_change(text, q)]
-    if kind in _KIND_OF:
-        return any(q.kind in _KIND_OF[kind] for q in found)
-    return any(q.kind == kind for q in found)
+    """Does `text` hold a figure of the kind asked for (kind_figures)?"""
+    return kind == "none" or bool(kind_figures(text, kind))
 
 
 def select(
