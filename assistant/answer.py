@@ -96,7 +96,7 @@ class Context:
     @cached_property
     def stated(self) -> list[Quantity]:
         """The figures the question itself states."""
-        return numbers.checkable(self.question, include_time=True)
+        return numbers.stated_in(self.question)
 
     def known(self, q: Quantity) -> bool:
         """Is `q` a figure the question states or the previous answer gave (not an answer)?"""

@@ -34,6 +34,8 @@ from assistant.types import Quantity
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
 _GLUE = frozenset("of in to and the for by on at as from with or a an".split())
 PROSE_CELL_WORDS = 8  # a table cell this long is a sentence (a measure's description)
+_PHRASE_OPEN = re.compile(r"\b(?:that|which|who|where|to|toward|towards|for|on|in|at|by)\s+")
+_LEADING_JOIN = re.compile(r"^(?:including|and)\s+", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\s*\(\d\)(?=\s*$)")  # "Advertising services (5)": a note's number
 _CLAUSE_BREAK = re.compile(
     r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
@@ -73,7 +75,7 @@ def answer_figure(
     """The figure of `unit` that answers the question, if exactly one does. Figures the
     question itself states ("buildings over 10,000 square feet") qualify what is asked and are
     not its answer, nor, in a follow-up, are those the previous answer gave (`exclude`)."""
-    known = (*exclude, *numbers.checkable(question, include_time=True))
+    known = (*exclude, *numbers.stated_in(question))
 
     def new(figures: list[Quantity]) -> list[Quantity]:
         return [f for f in figures if not any(numbers.same_quantity(f, x) for x in known)]
@@ -147,15 +149,26 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
         after = sentence.find(", ", figure.end)
         phrase = _clause(sentence, max([own[0], *commas]), after if after > 0 else end, figure)
         clause = phrase if len(phrase.split()) >= 3 else clause
+    if len(clause) > MAX_CLAUSE:  # no comma near: the phrase the figure's preposition opens
+        clause = _clause(sentence, _phrase_start(sentence, own[0], figure), own[1], figure)
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
     lead = _lead(sentence, figure, clause)
     return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
 
 
+def _phrase_start(sentence: str, start: int, figure: Quantity) -> int:
+    """In a long clause without commas, where the phrase holding the figure begins: after the
+    last relative pronoun or preposition before it ("… on the way to the Administration's 2030
+    100% carbon pollution-free electricity goal" → "the Administration's 2030 …")."""
+    opens = list(_PHRASE_OPEN.finditer(sentence, start, figure.start))
+    return opens[-1].end() if opens else start
+
+
 def _clause(sentence: str, start: int, end: int, figure: Quantity) -> str:
     clause = _drop_from_part(sentence[start:end], figure.start - start)
-    return clause.strip().rstrip(";:,—– ").rstrip(".")
+    clause = _LEADING_JOIN.sub("", clause.strip())  # ", including 50 percent …" → "50 percent …"
+    return clause.rstrip(";:,—– ").rstrip(".")
 
 
 def _ends_list(sentence: str, m: re.Match[str]) -> bool:

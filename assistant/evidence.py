@@ -134,7 +134,7 @@ def _kind(question: str) -> str:
         return "amount"
     if _MONEY.search(q) or re.search(
         r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
-        r"|figure|threshold|votes?|margin)\b",
+        r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin)\b",
         q,
     ):
         return "any"
@@ -192,8 +192,11 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     capitalised word, capitalised in the figure's words too) twice. In "from X to Y" a tie
     goes to Y, the newer value. A question about a change ("how much did it fall") looks first
     at the figures whose own words say they are one ("a decrease of 26.7 percent"), one that
-    names a subject at the figures whose own words name it (a month is not a subject). Empty
-    when the unit has fewer than two figures or none stands out.
+    names a subject at the figures whose own words name it (a month is not a subject). A
+    figure the question states is not its answer (numbers.stated_in), a question naming the
+    upper or lower limit of a range ("0–8-year-old") gets that end, and a follow-up's own
+    words count before those of the earlier question it carries. Empty when the unit has fewer
+    than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
@@ -204,7 +207,14 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     own = _cell_words if " | " in sentence else _clause_words
     texts = [own(sentence, figures, i) for i in range(len(figures))]
     words = [set(tokenize(t)) for t in texts]
-    pool = list(range(len(figures)))
+    stated = numbers.stated_in(question)
+    pool = _narrowed(
+        list(range(len(figures))),
+        [not any(numbers.same_quantity(f, s) for s in stated) for f in figures],
+    )
+    bound = _bound(question, sentence, [figures[i] for i in pool])
+    if bound is not None:
+        return [bound]
     if _CHANGE.search(question.lower()):  # "by how much did it fall": "a decrease of 26.7%"
         pool = _narrowed(
             pool,
@@ -215,15 +225,35 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
         )
     capitalised = [_capitalised(t) for t in texts]
     subjects = names(question)
-    named = subjects - _MONTH_TERMS  # "China 61.1 percent, the United States 20.9"
+    named = names(own_part(question)) - _MONTH_TERMS  # "China 61.1 percent, the US 20.9"
     pool = _narrowed(pool, [bool(named & c) for c in capitalised])
-    terms = set(tokenize(question))
-    scores = {i: sum(_weight(w, subjects & capitalised[i]) for w in terms & words[i]) for i in pool}
+    terms, context = set(tokenize(own_part(question))), set(tokenize(question))
+
+    def score(i: int, asked: set[str]) -> int:
+        return sum(_weight(w, subjects & capitalised[i]) for w in asked & words[i])
+
+    scores = {i: (score(i, terms), score(i, context)) for i in pool}
     best = max(scores.values())
     if best == min(scores.values()) and len(pool) == len(figures):
         from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
         return [figures[-1]] if from_to else []
     return [figures[i] for i in pool if scores[i] == best]
+
+
+def _bound(
+    question: str, sentence: str, figures: list[numbers.Quantity]
+) -> numbers.Quantity | None:
+    """The end of a range ("0–8-year-old", "5 to 10 percent") a question asks for by name:
+    its upper or its lower limit."""
+    if len(figures) != 2 or not _RANGE.fullmatch(sentence[figures[0].end : figures[1].start]):
+        return None
+    upper, lower = _UPPER.search(question), _LOWER.search(question)
+    return figures[1] if upper and not lower else figures[0] if lower and not upper else None
+
+
+_RANGE = re.compile(r"\s*(?:[–—-]|to|through)\s*")
+_UPPER = re.compile(r"\b(?:upper|maximum|highest|oldest|up to)\b", re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:lower|minimum|lowest|youngest)\b", re.IGNORECASE)
 
 
 def _capitalised(text: str) -> set[str]:

@@ -274,6 +274,21 @@ def checkable(text: str, include_time: bool = False) -> list[Quantity]:
     return [q for q in extract(text) if q.kind not in excluded]
 
 
+_WHOLLY = re.compile(r"\b(?:fully|entirely|completely|wholly|totally)\b", re.IGNORECASE)
+
+
+def stated_in(question: str) -> list[Quantity]:
+    """The figures a question states, years included: they qualify what is asked and are not
+    its answer. "Fully" or "entirely" states 100 percent ("within the goal of fully carbon-free
+    electricity, what portion …": the 100% of that goal is given, the portion is asked)."""
+    found = checkable(question, include_time=True)
+    whole = [
+        Quantity(m.group(0), 100.0, "percent", start=m.start(), end=m.end())
+        for m in _WHOLLY.finditer(question)
+    ]
+    return found + whole[:1]
+
+
 _STRICT_KINDS = {"percent", "currency", "multiplier"}
 
 

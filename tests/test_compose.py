@@ -147,3 +147,49 @@ def test_a_figure_is_chosen_by_whose_and_what_kind_of_figure_it_is() -> None:
     )
     question = "What were Apple's total net sales for the quarter ended April 1, 2023?"
     assert [q.value for q in figures_asked_for(question, row, "amount")] == [94_836e6]
+
+
+def test_a_figure_the_question_states_in_words_is_not_its_answer() -> None:
+    unit = _unit(
+        "The fleet will run 100% on electric vehicles by 2035, including 40 percent "
+        "of heavy trucks by 2030."
+    )
+    question = "Within the fleet's goal of fully electric vehicles, what portion is heavy trucks?"
+    assert numbers.checkable(compose(question, unit, wanted_kind(question), 1))[0].value == 40
+
+
+def test_a_question_naming_the_upper_limit_of_a_range_gets_its_upper_end() -> None:
+    unit = _unit("Measure: Number of 3–17-year-old patients seen by school nurses | Type: Target")
+    upper = "What is the upper age limit of the patients counted in the nurses' measure?"
+    lower = "What is the youngest age counted in the nurses' measure?"
+    assert numbers.checkable(compose(upper, unit, wanted_kind(upper), 1))[0].value == 17
+    assert numbers.checkable(compose(lower, unit, wanted_kind(lower), 1))[0].value == 3
+
+
+def test_a_follow_up_chooses_by_its_own_words_before_the_earlier_question() -> None:
+    from assistant.types import FOLLOW_UP_MARK
+
+    unit = _unit(
+        "The roadmap sets out the steps to reach the Office's 2026 target for paperless filing "
+        "in all of its many regional branches and field sites, on the way to the national 2032 "
+        "target of records stored entirely in open digital formats."
+    )
+    question = (
+        "And by when should its records be stored in open digital formats?"
+        f"{FOLLOW_UP_MARK}By what year does the Office plan paperless filing in its branches?)"
+    )
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(text, include_time=True)[0].value == 2032
+
+
+def test_a_long_clause_without_commas_gives_the_phrase_its_preposition_opens() -> None:
+    unit = _unit(
+        "The Office will develop and publish a records modernization roadmap that will set out "
+        "the steps needed to reach its 2026 target for paperless filing in all Office-run "
+        "regional branches and field sites on the way to the national 2032 target of records "
+        "stored in open digital formats, including 60 percent of maps."
+    )
+    question = "By when should records be stored in open digital formats?"
+    assert compose(question, unit, wanted_kind(question), 1) == (
+        "The national 2032 target of records stored in open digital formats [1]."
+    )
