@@ -37,6 +37,7 @@ from assistant.embed import Embedder
 from assistant.evidence import (
     Evidence,
     Weights,
+    asks_reason,
     kind_figures,
     name_groups,
     names,
@@ -332,7 +333,8 @@ def replacement(
 
     When the question asks for a figure and no unit can give it (none holds a figure of that
     kind for the period asked about), the answer is that the reports do not say: quoting a
-    nearby figure about something else would read as an answer.
+    nearby figure about something else would read as an answer. A question asking for a
+    reason gets the best sentence, never a table row (a row of figures gives no reason).
     """
     if chosen is not None:
         unit, figure = chosen
@@ -343,7 +345,7 @@ def replacement(
     best = _best(ctx)
     if best is None and ctx.kind != "none":
         return refusal(reason, draft)
-    best = best or (ctx.evidence[0] if ctx.evidence else None)
+    best = best or next((e for e in ctx.evidence if _may_quote(e, ctx.question)), None)
     if best is None:
         return refusal(reason, draft)
     source = ctx.source_of(best)
@@ -358,6 +360,10 @@ def replacement(
         return refusal(reason, draft)
     quote = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"
     return _composed(quote, ctx, source.n, reason, draft, form="quote")
+
+
+def _may_quote(unit: Evidence, question: str) -> bool:
+    return not (asks_reason(question) and " | " in unit.text)
 
 
 def _quote_leads_with_answer(unit: Evidence, ctx: Context) -> bool:

@@ -102,7 +102,7 @@ def addresses_the_model(text: str) -> bool:
 
 def wanted_kind(question: str) -> str:
     """The kind of quantity a question asks for: percent, multiplier, time, count, amount,
-    any or none.
+    any or none (a question asking why, or what drove or caused something, asks for a reason).
     A question that asks for a year or date asks for a time even when it also names a
     financial noun ("By what year … a funding pathway"); one that only starts with "When"
     asks for a time unless it asks for a figure ("When DHS was formed, how many …"). A
@@ -114,6 +114,8 @@ def wanted_kind(question: str) -> str:
 
 def _kind(question: str) -> str:
     q = question.lower()
+    if asks_reason(q):
+        return "none"  # "what was the primary driver behind the change in net income?"
     if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
         return "multiplier"
     if re.search(
@@ -139,6 +141,16 @@ def _kind(question: str) -> str:
     ):
         return "any"
     return "time" if q.startswith("when ") else "none"
+
+
+# A question asking for a reason asks for no figure, even about one.
+_REASON = re.compile(r"\b(?:why|drivers?|drove|reasons?|caused?|causes)\b")
+
+
+def asks_reason(question: str) -> bool:
+    """Does the question ask why (what drove or caused something) rather than how much?"""
+    q = question.lower()
+    return bool(_REASON.search(q)) and not re.search(r"\bhow (?:many|much)\b", q)
 
 
 # A question about money asks for an amount, not a share ("Intel's net revenue" is not the
@@ -259,9 +271,7 @@ _LOWER = re.compile(r"\b(?:lower|minimum|lowest|youngest)\b", re.IGNORECASE)
 def _capitalised(text: str) -> set[str]:
     """Terms of the capitalised words of `text`: a name ("CHIPS Act") is not the same word
     written as a common noun ("legacy chips")."""
-    return set(
-        tokenize(" ".join(w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if w[0].isupper()))
-    )
+    return set(tokenize(" ".join(w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if is_name(w))))
 
 
 def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
@@ -279,7 +289,7 @@ _FUNCTION_WORD = re.compile(
     r"|over|under|with|that|which)\b.*",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"\s*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
+_DURATION = re.compile(r"[\s-]*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
 
 
 def counted(question: str, text: str) -> list[numbers.Quantity]:
@@ -523,8 +533,9 @@ def _headings_before(text: str, sentence: str) -> str:
     return " ".join(ln.strip() for ln in above.splitlines() if _HEADING.match(ln.strip()))
 
 
+_NAME_WORD = r"(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*"  # "Intel", "iPhone"
 _NAME_RUN = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)*[A-Z][\w'’.-]*)*"
+    rf"(?<![\w'’]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|on|&)\s+)*{_NAME_WORD})*"
     r"(?:\s+\([A-Z][\w-]*\))?"
 )
 _NOT_SUBJECTS = re.compile(rf"^(?:{numbers.MONTHS}|fy\d*|q[1-4]|h[12]|\d+)$", re.IGNORECASE)
@@ -560,9 +571,14 @@ def initials(text: str) -> set[str]:
 
 
 def names(question: str) -> set[str]:
-    """Terms of the capitalised words in a question (after its first word): its subjects."""
+    """Terms of the capitalised words in a question (after its first word): its subjects. A
+    word with a capital after its first letter ("iPhone") is a name too."""
     words = re.findall(r"[A-Za-z][\w'’-]*", question)[1:]
-    return {t for w in words if w[0].isupper() for t in tokenize(w) if t not in _NOT_NAMES}
+    return {t for w in words if is_name(w) for t in tokenize(w) if t not in _NOT_NAMES}
+
+
+def is_name(word: str) -> bool:
+    return re.match(_NAME_WORD, word) is not None
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:

@@ -133,7 +133,10 @@ _MONTH_AFTER = re.compile(rf"\s(?:{MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$", re.IGNORECASE)
 # "Three Months Ended June 30" names a reporting period (a column of a financial statement),
 # it does not state a quantity.
-_PERIOD_NAME_AFTER = re.compile(r"[\s-]+(?:months?|weeks?|quarters?)\s+end(?:ed|ing)\b", re.I)
+_PERIOD_NAME_AFTER = re.compile(
+    r"(?:-\s+(?:and|or)\s+\w+)?[\s-]+(?:months?|weeks?|quarters?)(?:\s+periods?)?\s+end(?:ed|ing)\b",
+    re.I,
+)
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z]-?$")
 _NAME_WORD = re.compile(r"\b([A-Z][\w&'’-]*)\s+$")
 
@@ -234,6 +237,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
     is_plain_int = bool(m.group("num")) and "," not in m.group("num") and "." not in m.group("num")
     kind = _kind(pre, suf, value, is_plain_int)
     bracketed = bool(pre.group("open") and suf.group("close")) and kind != "year"
+    if bracketed and text.startswith("%", tail):  # "(4)%": a negative percentage
+        kind, tail = "percent", tail + 1
     negative = bool(pre.group("neg")) or bracketed
     if kind == "year" and negative:
         kind = "number"

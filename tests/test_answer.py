@@ -233,3 +233,12 @@ def test_a_refusal_stands_when_no_passage_is_about_the_subject(corpus_assistant)
     question = "What was private AI investment in Texas in 2023?"
     _, answer, _ = ask(corpus_assistant, "The reports do not say.", question)
     assert answer.refused and answer.text == NOT_COVERED
+
+
+def test_a_question_asking_why_is_never_answered_with_a_table_row(corpus_assistant) -> None:
+    question = "Why does the NTIA run the Digital Equity Act programs?"
+    _, answer, _ = ask(corpus_assistant, "The rise of quantum fishing drove it.", question)
+    assert " | " not in answer.text and "$2.75 billion" not in answer.text
+    question = "Which agency runs the Affordable Connectivity Program?"
+    _, answer, _ = ask(corpus_assistant, "The rise of quantum fishing runs it.", question)
+    assert "FCC" in answer.text  # a row does answer what is not a reason

@@ -193,3 +193,10 @@ def test_a_long_clause_without_commas_gives_the_phrase_its_preposition_opens() -
     assert compose(question, unit, wanted_kind(question), 1) == (
         "The national 2032 target of records stored in open digital formats [1]."
     )
+
+
+def test_a_question_asking_why_asks_for_no_figure() -> None:
+    assert wanted_kind("What was the main driver behind the change in the firm's net income?") == (
+        "none"
+    )
+    assert wanted_kind("Why did revenue fall, and by how much?") == "any"

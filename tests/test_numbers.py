@@ -31,6 +31,7 @@ def one(text: str) -> Quantity:
         ("nearly eight times the amount", 8, "multiplier"),
         ("about 8.7x more", 8.7, "multiplier"),
         ("(134)", -134, "number"),
+        ("Change: (4)%", -4, "percent"),
         ("-5% in real terms", -5, "percent"),
         ("minus 3 percent", -3, "percent"),
         ("$11.4 billion", 11.4e9, "currency"),
@@ -72,6 +73,7 @@ def test_reads_currency(text: str, unit: str) -> None:
         "Regulation (EU) 2024/1689",  # an identifier
         "Three Months Ended July 30, 2023",  # the name of a reporting period
         "Twelve Months Ending June 30",
+        "for the three- and six-month periods ended April 1",
     ],
 )
 def test_not_quantities(text: str) -> None:

@@ -23,6 +23,14 @@ def test_names_are_split_at_possessives_and_keep_their_acronym() -> None:
     assert groups == [frozenset({"intel"}), frozenset({"client", "comput", "group", "ccg"})]
 
 
+def test_a_word_with_an_inner_capital_is_a_name() -> None:
+    unit = _unit(
+        "Tablet | Three Months Ended May 3, 2025: 7,204 | Six Months Ended May 3, 2025: 9,110"
+    )
+    (phone,) = name_groups("How many eReader units did the company sell in the quarter?")
+    assert not focus_of([unit], "count", subjects=(phone,))
+
+
 def test_dates_and_periods_are_not_names() -> None:
     assert name_groups("What was revenue for the quarter ended July 1, 2023 (Q2, FY 2023)?") == []
 
