@@ -205,7 +205,7 @@ class Answerer:
         )
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
-        subjects, plain = self._subjects(question)
+        subjects, plain = self._subjects(question, retrieval.doc_terms)
         sources = build_sources(evidence, hits)
         profiles = self.retriever.profile_terms()
         ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, plain, profiles)
@@ -221,13 +221,15 @@ class Answerer:
         return judge(draft, ctx)
 
     def _subjects(
-        self, question: str
+        self, question: str, doc_terms: frozenset[str] = frozenset()
     ) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
         """The question's names that an answering unit must be about, with and without their
         initials; only words the library uses count (a name it never mentions is the scope
-        check's to refuse, and a paraphrase it does not use cannot be required)."""
+        check's to refuse, and a paraphrase it does not use cannot be required). A word that
+        named the document (`doc_terms`) does not make a longer name's unit: in Amazon's filing,
+        "Amazon Prime" asks for Prime."""
         pairs = [
-            (frozenset(t for t in g if self.retriever.knows(t)), plain)
+            (frozenset(t for t in _beyond(g, doc_terms) if self.retriever.knows(t)), plain)
             for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
         ]
         return tuple(g for g, _ in pairs if g), tuple(p for g, p in pairs if g)
@@ -240,6 +242,11 @@ class Answerer:
                 question, retrieval.hits, self.retriever.knows, self.retriever.title_years()
             )
         )
+
+
+def _beyond(name: frozenset[str], doc_terms: frozenset[str]) -> frozenset[str]:
+    """A name's terms besides those that named the document, unless it has no others."""
+    return name - doc_terms or name
 
 
 def repeats(unit: Evidence, kind: str, avoid: tuple[Quantity, ...]) -> bool:

@@ -16,6 +16,7 @@ Nothing here knows a name: the evidence is the documents' own first pages.
 from __future__ import annotations
 
 import math
+import re
 
 from assistant.lexical import tokenize
 
@@ -40,6 +41,15 @@ def named_documents(
         return ()
     named = tuple(sorted(s for s, v in scores.items() if v >= margin * best))
     return named if len(named) <= max(1, rare_share * n) else ()
+
+
+_PERIOD = re.compile(r"\b(?:Q[1-4]|H[12]|FY\s?\d{2,4}|(?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def period_groups(question: str) -> list[frozenset[str]]:
+    """The question's periods ("Q2", "2023", "FY 2024"), each as its terms: when every named
+    document's profile holds one (a filing for that quarter), it too names the document."""
+    return [frozenset(tokenize(m.group(0))) for m in _PERIOD.finditer(question)]
 
 
 def naming_terms(

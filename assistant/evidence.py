@@ -478,12 +478,29 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     in_title = set(YEAR.findall(unit.title))
     in_title |= {y for y in _DOCUMENT_YEAR.findall(question) if y == str(unit.year)}
     missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
+    missing |= _span_missing(question, text)
     for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
         years = set(YEAR.findall(span.group(0)))
         if years & in_title or len(years) > 1:
             continue
         missing |= {y for y in years if y not in text}
     return missing
+
+
+# How long a reporting period is: a quarter's figure is not the half-year's or nine months'.
+_SPANS = {
+    "quarter": re.compile(r"\b(?:q[1-4]|quarter(?:ly)?|three[- ]months?)\b", re.IGNORECASE),
+    "six months": re.compile(r"\b(?:six[- ]months?|h[12]|half[- ]year)\b", re.IGNORECASE),
+    "nine months": re.compile(r"\bnine[- ]months?\b", re.IGNORECASE),
+}
+
+
+def _span_missing(question: str, text: str) -> set[str]:
+    """The length of period the question asks for ("Q2 2023"), when the unit states its
+    figures for another length only ("for the six months ended June 30, 2023")."""
+    asked = [name for name, span in _SPANS.items() if span.search(question)]
+    given = [name for name, span in _SPANS.items() if span.search(text)]
+    return set(asked) if len(asked) == 1 and given and asked[0] not in given else set()
 
 
 # A year naming a document: "the 2017 plan", "its 2022 strategic plan", "the 2023 annual report"

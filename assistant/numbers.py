@@ -237,6 +237,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
     is_plain_int = bool(m.group("num")) and "," not in m.group("num") and "." not in m.group("num")
     kind = _kind(pre, suf, value, is_plain_int)
     bracketed = bool(pre.group("open") and suf.group("close")) and kind != "year"
+    if bracketed and _enumerator(text, before, value, tail):
+        return None  # "(2) The information contained in the Report …": a list item's number
     if bracketed and text.startswith("%", tail):  # "(4)%": a negative percentage
         kind, tail = "percent", tail + 1
     negative = bool(pre.group("neg")) or bracketed
@@ -260,6 +262,16 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
         start=begin,
         end=tail,
     )
+
+
+def _enumerator(text: str, before: str, value: float, tail: int) -> bool:
+    """Does a bracketed small whole number open a sentence or a line, before a capital?"""
+    line = before[:-1].rsplit("\n", 1)[-1].rstrip()
+    opens = not line or line[-1] in ".;"
+    return opens and value < 100 and value == int(value) and bool(_CAPITAL_NEXT.match(text, tail))
+
+
+_CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 
 
 def extract(text: str) -> list[Quantity]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.documents import named_documents, naming_terms
+from assistant.documents import named_documents, naming_terms, period_groups
 from assistant.embed import Embedder
 from assistant.evidence import name_groups
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
@@ -146,7 +146,8 @@ class HybridRetriever:
             return everywhere
         base = filters or Filters()
         lexical = self._lexical
-        terms = naming_terms(name_groups(query, with_initials=False), lexical.profile_terms, named)
+        names = name_groups(query, with_initials=False) + period_groups(query)
+        terms = naming_terms(names, lexical.profile_terms, named)
         scope = Filters(named, base.publishers, base.years)
         scoped = self._search(query, emb, top_k, scope, terms)
         if not scoped.hits or scoped.best_dense < self.scope_floor:

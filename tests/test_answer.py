@@ -242,3 +242,12 @@ def test_a_question_asking_why_is_never_answered_with_a_table_row(corpus_assista
     question = "Which agency runs the Affordable Connectivity Program?"
     _, answer, _ = ask(corpus_assistant, "The rise of quantum fishing runs it.", question)
     assert "FCC" in answer.text  # a row does answer what is not a reason
+
+
+def test_a_word_naming_the_document_does_not_make_a_longer_name_s_passage(
+    corpus_assistant,
+) -> None:
+    subjects, _ = corpus_assistant.answerer._subjects(
+        "How much did the BEAD Program give Texas?", frozenset({"bead"})
+    )
+    assert "bead" not in set().union(*subjects) and "program" in set().union(*subjects)

@@ -74,6 +74,7 @@ def test_reads_currency(text: str, unit: str) -> None:
         "Three Months Ended July 30, 2023",  # the name of a reporting period
         "Twelve Months Ending June 30",
         "for the three- and six-month periods ended April 1",
+        "Report. (2) The information in the Report is fair",  # a list item's number
     ],
 )
 def test_not_quantities(text: str) -> None:

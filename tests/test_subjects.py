@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.checks import about, focus_of
-from assistant.documents import naming_terms
+from assistant.documents import naming_terms, period_groups
 from assistant.evidence import Evidence, initials, name_groups, periods_missing
 from assistant.lexical import LexicalIndex
 from assistant.types import Chunk, Filters, Hit
@@ -65,6 +65,25 @@ def test_only_whole_names_on_a_documents_first_page_name_it() -> None:
     bags = {"a.pdf": {"amazon", "com", "inc", "seattl", "north", "terri"}, "b.pdf": {"intel"}}
     groups = name_groups("What operating income did Amazon's North America segment report?")
     assert naming_terms(groups, bags, ("a.pdf",)) == frozenset({"amazon"})
+
+
+def test_the_period_a_question_names_names_the_filing_for_that_period() -> None:
+    bags = {"2023 Q2 ACME.pdf": {"acm", "2023", "q", "2", "quarter"}, "b.pdf": {"intel"}}
+    groups = name_groups("What did Acme's segment earn in Q2 2023?") + period_groups(
+        "What did Acme's segment earn in Q2 2023?"
+    )
+    assert naming_terms(groups, bags, ("2023 Q2 ACME.pdf",)) >= {"acm", "2023", "quarter"}
+
+
+def test_a_figure_for_another_length_of_period_does_not_answer() -> None:
+    half = _unit("For the six months ended June 30, 2023, we recorded $260 million of charges.")
+    both = _unit("Charges were $90 million in Q2 2023 and $260 million for the six months.")
+    question = "What charges did the company record in Q2 2023?"
+    assert periods_missing(question, half) == {"quarter"}
+    assert periods_missing(question, both) == set()
+    assert periods_missing("What were charges for the six months ended June 30, 2023?", half) == (
+        set()
+    )
 
 
 def test_the_full_date_asked_for_settles_the_fiscal_year() -> None:
