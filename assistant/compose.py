@@ -35,7 +35,9 @@ MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an a
 _GLUE = frozenset("of in to and the for by on at as from with or a an".split())
 PROSE_CELL_WORDS = 8  # a table cell this long is a sentence (a measure's description)
 _PHRASE_OPEN = re.compile(r"\b(?:that|which|who|where|to|toward|towards|for|on|in|at|by)\s+")
-_LEADING_JOIN = re.compile(r"^(?:including|and)\s+", re.IGNORECASE)
+_LEADING_JOIN = re.compile(
+    r"^(?:including|and|against|while|whereas|but|compared with|versus)\s+", re.IGNORECASE
+)
 _FOOTNOTE = re.compile(r"\s*\(\d\)(?=\s*$)")  # "Advertising services (5)": a note's number
 _CLAUSE_BREAK = re.compile(
     r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
@@ -167,7 +169,7 @@ def _phrase_start(sentence: str, start: int, figure: Quantity) -> int:
 
 def _clause(sentence: str, start: int, end: int, figure: Quantity) -> str:
     clause = _drop_from_part(sentence[start:end], figure.start - start)
-    clause = _LEADING_JOIN.sub("", clause.strip())  # ", including 50 percent …" → "50 percent …"
+    clause = _LEADING_JOIN.sub("", clause.strip())  # ", against 27 percent …" → "27 percent …"
     return clause.rstrip(";:,—– ").rstrip(".")
 
 

@@ -200,15 +200,17 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
 
     In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence each
     figure owns the words between it and its neighbours, within its sentence and at most 60
-    characters either side. A year named in the question counts three times, a name (a
-    capitalised word, capitalised in the figure's words too) twice. In "from X to Y" a tie
-    goes to Y, the newer value. A question about a change ("how much did it fall") looks first
-    at the figures whose own words say they are one ("a decrease of 26.7 percent"), one that
-    names a subject at the figures whose own words name it (a month is not a subject). A
-    figure the question states is not its answer (numbers.stated_in), a question naming the
-    upper or lower limit of a range ("0–8-year-old") gets that end, and a follow-up's own
-    words count before those of the earlier question it carries. Empty when the unit has fewer
-    than two figures or none stands out.
+    characters either side. Before scoring, the candidates narrow: a figure the question
+    states is not its answer (numbers.stated_in); a question naming the upper or lower limit
+    of a range ("0–8-year-old") gets that end; a question about a goal looks first at the
+    figures whose own words name one ("a goal of reaching 75 percent"), one about a change
+    ("how much did it fall") at those whose own words say they are one ("a decrease of 26.7
+    percent"), one naming a subject at those whose own words name it (a month is not a
+    subject), one using a hyphenated qualifier ("low-income") at those whose words use it.
+    Then a year named in the question counts three times, a name (a capitalised word,
+    capitalised in the figure's words too) twice, and a follow-up's own words before those of
+    the earlier question it carries. In "from X to Y" a tie goes to Y, the newer value. Empty
+    when the unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
@@ -227,6 +229,8 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     bound = _bound(question, sentence, [figures[i] for i in pool])
     if bound is not None:
         return [bound]
+    if _TARGET.search(question):  # "the eventual aim": "with a goal of reaching 75 percent"
+        pool = _narrowed(pool, [bool(_TARGET.search(t)) for t in texts])
     if _CHANGE.search(question.lower()):  # "by how much did it fall": "a decrease of 26.7%"
         pool = _narrowed(
             pool,
@@ -239,6 +243,8 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     subjects = names(question)
     named = names(own_part(question)) - _MONTH_TERMS  # "China 61.1 percent, the US 20.9"
     pool = _narrowed(pool, [bool(named & c) for c in capitalised])
+    compounds = _COMPOUND.findall(own_part(question).lower())  # "low-income", not "high-income"
+    pool = _narrowed(pool, [any(c in t.lower() for c in compounds) for t in texts])
     terms, context = set(tokenize(own_part(question))), set(tokenize(question))
 
     def score(i: int, asked: set[str]) -> int:
@@ -268,6 +274,12 @@ _UPPER = re.compile(r"\b(?:upper|maximum|highest|oldest|up to)\b", re.IGNORECASE
 _LOWER = re.compile(r"\b(?:lower|minimum|lowest|youngest)\b", re.IGNORECASE)
 
 
+_COMPOUND = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+_TARGET = re.compile(
+    r"\b(?:goals?|targets?|aims?|aiming|objectives?|reaching|eventual(?:ly)?)\b", re.IGNORECASE
+)
+
+
 def _capitalised(text: str) -> set[str]:
     """Terms of the capitalised words of `text`: a name ("CHIPS Act") is not the same word
     written as a common noun ("legacy chips")."""
@@ -289,7 +301,13 @@ _FUNCTION_WORD = re.compile(
     r"|over|under|with|that|which)\b.*",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"[\s-]*\(?(?:years?|months?|weeks?|days?|hours?)\b", re.IGNORECASE)
+# Units of time and measure: a figure followed by one counts that measure, nothing else.
+_MEASURE = re.compile(
+    r"[\s-]*\(?(?:years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes"
+    r"|[kmgtp]b|miles?|kilomet(?:er|re)s?|km|feet|foot|cubic|square|acres?|hectares?|tons?"
+    r"|tonnes?|kilograms?|kg|gallons?|lit(?:er|re)s?|met(?:er|re)s?|watts?|[kmg]wh?)\b",
+    re.IGNORECASE,
+)
 
 
 def counted(question: str, text: str) -> list[numbers.Quantity]:
@@ -300,16 +318,24 @@ def counted(question: str, text: str) -> list[numbers.Quantity]:
 
 def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
     """Of units holding a count, those that can answer a "how many" question: they count what
-    it counts, or hold a count that is not a length of time ("every four years" does not
-    answer how many patients). (Preferring the units that name what is counted right after
-    a figure was tried: on the bundled tune split it lost answers stated as "421 have been
-    designated as … factories".)"""
+    it counts, or hold a count that is not a measure ("every four years" does not answer how
+    many patients); a question counting a measure ("how many terabytes") is answered only by
+    a figure of that measure, not by cubic feet. (Preferring the units that name what is
+    counted right after a figure was tried: on the bundled tune split it lost answers stated
+    as "421 have been designated as … factories".)"""
+    if _MEASURE.match(f" {_counted_noun(question)}"):  # "how many terabytes": nothing else
+        return [e for e in units if counted(question, e.text)]
     return [
         e
         for e in units
         if counted(question, e.text)
-        or any(_DURATION.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
+        or any(_MEASURE.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
     ]
+
+
+def _counted_noun(question: str) -> str:
+    asked = _HOW_MANY.search(question)
+    return asked.group(1) if asked else ""
 
 
 def _counting(
@@ -319,10 +345,10 @@ def _counting(
     "six months" of the same sentence. What is counted: the words after "how many", up to the
     first verb or preposition; a figure's noun is among the three words after it, before the
     next figure."""
-    asked = _HOW_MANY.search(question)
-    if asked is None:
+    asked = _counted_noun(question)
+    if not asked:
         return []
-    nouns = set(tokenize(_FUNCTION_WORD.sub("", asked.group(1))))
+    nouns = set(tokenize(_FUNCTION_WORD.sub("", asked)))
     found = []
     for i, q in enumerate(figures):
         stop = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
@@ -540,8 +566,18 @@ def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantit
     i = next((k for k, f in enumerate(figures) if f.start == figure.start), None)
     if i is None:
         return True
-    own = set(YEAR.findall(_clause_words(unit.text, figures, i)))
+    words = _BASE_YEAR.sub(" ", _clause_words(unit.text, figures, i))
+    own = set(YEAR.findall(words))
     return not own or bool(own & in_unit)
+
+
+# The year a change is measured from is not the period of the change ("a decrease of 26.7
+# percent from 2021" is the change in 2022).
+_BASE_YEAR = re.compile(
+    r"\b(?:from|since|than|over|compared (?:with|to)|versus|vs\.?)\s+(?:in\s+)?(?:FY\s?)?"
+    r"(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 
 
 def _headings_before(text: str, sentence: str) -> str:

@@ -200,3 +200,32 @@ def test_a_question_asking_why_asks_for_no_figure() -> None:
         "none"
     )
     assert wanted_kind("Why did revenue fall, and by how much?") == "any"
+
+
+def test_a_question_about_an_aim_gets_the_figure_named_as_a_goal() -> None:
+    from assistant.evidence import figures_asked_for
+
+    sentence = (
+        "The rule requires that at least 40 percent of new hires come from local schools, "
+        "with a goal of reaching 60 percent."
+    )
+    question = "What share of new hires is the eventual aim for drawing from local schools?"
+    assert [q.value for q in figures_asked_for(question, sentence, "percent")] == [60]
+
+
+def test_a_change_is_dated_by_its_year_not_the_year_it_is_measured_from() -> None:
+    unit = _unit("Exports reached 40 billion euros in 2022, a decrease of 12.5 percent from 2021.")
+    question = "By how much did exports fall in 2022?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(text)[0].value == 12.5
+
+
+def test_a_hyphenated_qualifier_of_the_question_picks_its_figure() -> None:
+    unit = _unit(
+        "In high-income regions 91 percent of schools have fibre, against 22 percent in "
+        "low-income regions."
+    )
+    question = "What share of schools in low-income regions have fibre?"
+    assert compose(question, unit, wanted_kind(question), 1) == (
+        "22 percent in low-income regions [1]."
+    )

@@ -198,3 +198,12 @@ def test_a_row_whose_label_the_question_spells_out_rules_out_a_longer_label() ->
         text="Investing: Additions to property, plant, and equipment | H1: (13,301 million)",
     )
     assert focus_of([net, gross], "amount", question) == [gross]
+
+
+def test_a_question_counting_a_measure_is_answered_only_in_that_measure() -> None:
+    feet = _unit("The archive receives about 90,000 cubic feet of paper records each year.")
+    files = _unit("The archive receives about 90,000 boxes of paper records each year.")
+    question = "How many terabytes of records does the archive receive each year?"
+    assert focus_of([feet], "count", question) == []
+    assert focus_of([files], "count", "How many patients does the clinic see?") == [files]
+    assert focus_of([feet], "count", "How many patients does the clinic see?") == []
