@@ -34,6 +34,8 @@ from assistant.types import Quantity
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
 _GLUE = frozenset("of in to and the for by on at as from with or a an".split())
 PROSE_CELL_WORDS = 8  # a table cell this long is a sentence (a measure's description)
+_NAME_BEFORE = re.compile(r"(?:\bthe\s+)?(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*\s*$")
+_RELATIVE = re.compile(r"(?:which|who|whose)\b", re.IGNORECASE)
 _PHRASE_OPEN = re.compile(r"\b(?:that|which|who|where|to|toward|towards|for|on|in|at|by)\s+")
 _LEADING_JOIN = re.compile(
     r"^(?:including|and|against|while|whereas|but|compared with|versus)\s+", re.IGNORECASE
@@ -56,13 +58,19 @@ def _after_other_figures(sentence: str, start: int, figure: Quantity) -> int:
 
 
 def _before_other_figures(sentence: str, end: int, figure: Quantity) -> int:
-    """Where the figure's own phrase ends: at the first comma after it that another figure
-    follows ("grew by 40 percent in one year, a growth rate 1.4 times ..." → "... one year")."""
-    join = JOIN.search(sentence, figure.end, end)
-    if join is None:
+    """Where the figure's own phrase ends: at the last comma or conjunction before the next
+    figure ("grew by 40 percent in one year, a growth rate 1.4 times ..." → "... one year"),
+    so that "more than 8,800 federally owned and leased buildings, and 370 million …" keeps
+    its noun; when the next figure shares its phrase ("64 votes to 33"), at the first one
+    after that figure that another figure follows."""
+    later = [q for q in numbers.checkable(sentence) if q.start >= figure.end and q.end <= end]
+    if not later:
         return end
-    later = [q for q in numbers.checkable(sentence) if q.start >= join.end() and q.end <= end]
-    return join.start() if later else end
+    joins = list(JOIN.finditer(sentence, figure.end, later[0].start))
+    if joins:
+        return joins[-1].start()
+    join = JOIN.search(sentence, later[0].end, end)  # "64 votes to 33 and the House by 243 …"
+    return join.start() if join and any(q.start >= join.end() for q in later) else end
 
 
 def _drop_from_part(clause: str, at: int) -> str:
@@ -153,10 +161,25 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
         clause = phrase if len(phrase.split()) >= 3 else clause
     if len(clause) > MAX_CLAUSE:  # no comma near: the phrase the figure's preposition opens
         clause = _clause(sentence, _phrase_start(sentence, own[0], figure), own[1], figure)
+    clause = _with_antecedent(sentence, clause, figure)
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
     lead = _lead(sentence, figure, clause)
     return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
+
+
+def _with_antecedent(sentence: str, clause: str, figure: Quantity) -> str:
+    """A relative clause ("which accounted for 20.9 percent") says nothing alone: it gets the
+    phrase it refers to ("… far ahead of the United States, which accounted for …" → "the
+    United States, which accounted for 20.9 percent")."""
+    at = sentence.find(clause)
+    comma = sentence.rfind(",", 0, at)
+    if at <= 0 or comma < 0 or not _RELATIVE.match(clause):
+        return clause
+    name = _NAME_BEFORE.search(sentence, 0, comma)
+    opens = list(_PHRASE_OPEN.finditer(sentence, sentence.rfind(",", 0, comma) + 1, comma))
+    start = opens[-1].end() if opens else sentence.rfind(",", 0, comma) + 1
+    return _clause(sentence, name.start() if name else start, at + len(clause), figure)
 
 
 def _phrase_start(sentence: str, start: int, figure: Quantity) -> int:

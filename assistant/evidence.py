@@ -198,25 +198,27 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
     """Of several figures in one sentence, those whose own words match the question best.
 
-    In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence each
-    figure owns the words between it and its neighbours, within its sentence and at most 60
-    characters either side. Before scoring, the candidates narrow: a figure the question
-    states is not its answer (numbers.stated_in); a question naming the upper or lower limit
-    of a range ("0–8-year-old") gets that end; a question about a goal looks first at the
-    figures whose own words name one ("a goal of reaching 75 percent"), one about a change
-    ("how much did it fall") at those whose own words say they are one ("a decrease of 26.7
-    percent"), one naming a subject at those whose own words name it (a month is not a
-    subject), one using a hyphenated qualifier ("low-income") at those whose words use it.
-    Then a year named in the question counts three times, a name (a capitalised word,
-    capitalised in the figure's words too) twice, and a follow-up's own words before those of
-    the earlier question it carries. In "from X to Y" a tie goes to Y, the newer value. Empty
+    In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence
+    each figure owns the words between it and its neighbours, within its sentence and at
+    most 60 characters either side. Before scoring, the candidates narrow: a figure the
+    question states is not its answer (numbers.stated_in); a question naming the upper or
+    lower limit of a range ("0–8-year-old") gets that end; a question about a goal looks
+    first at the figures whose own words name one ("a goal of reaching 75 percent"), one
+    about a change ("how much did it fall") at those whose own words say they are one ("a
+    decrease of 26.7 percent"), one naming a subject at those whose own words name it (a
+    month is not a subject), one using a hyphenated qualifier ("low-income") at those whose
+    words use it. A question asking how many of something gets the figures it follows ("180
+    days"), before all that. Then a
+    year named in the question counts three times, a name (a capitalised word, capitalised
+    in the figure's words too) twice, and a follow-up's own words before those of the
+    earlier question it carries. In "from X to Y" a tie goes to Y, the newer value. Empty
     when the unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
         return []
     counted = _counting(question, sentence, figures) if kind == "count" else []
-    if 0 < len(counted) < len(figures):
+    if 0 < len(counted) < len(figures):  # "how many days": "(180 days)", not "six months"
         return counted
     own = _cell_words if " | " in sentence else _clause_words
     texts = [own(sentence, figures, i) for i in range(len(figures))]

@@ -229,3 +229,23 @@ def test_a_hyphenated_qualifier_of_the_question_picks_its_figure() -> None:
     assert compose(question, unit, wanted_kind(question), 1) == (
         "22 percent in low-income regions [1]."
     )
+
+
+def test_a_relative_clause_keeps_the_name_it_refers_to() -> None:
+    unit = _unit(
+        "In 2022, Lemuria led the region's patent filings with 48.5 percent of the total, far "
+        "outpacing Atlantis, which accounted for 17.2 percent."
+    )
+    question = "What share of the region's patent filings did Atlantis account for in 2022?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert text == "Atlantis, which accounted for 17.2 percent [1]."
+
+
+def test_a_figure_keeps_its_noun_when_a_conjunction_sits_inside_its_phrase() -> None:
+    unit = _unit(
+        "The office is the region's largest landlord, managing more than 6,400 owned and leased "
+        "buildings and 210 million square feet of workspace."
+    )
+    question = "How many buildings does the office manage?"
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert text.endswith("more than 6,400 owned and leased buildings [1].")
