@@ -43,12 +43,17 @@ def named_documents(
     return named if len(named) <= max(1, rare_share * n) else ()
 
 
-_PERIOD = re.compile(r"\b(?:Q[1-4]|H[12]|FY\s?\d{2,4}|(?:19|20)\d{2})\b", re.IGNORECASE)
+_PERIOD = re.compile(
+    r"\b(?:(?:Q[1-4]|H[12])(?:\s+(?:FY\s?)?(?:19|20)\d\d)?|(?:19|20)\d\d\s+(?:Q[1-4]|H[12])"
+    r"|FY\s?\d{2,4})\b",
+    re.IGNORECASE,
+)
 
 
 def period_groups(question: str) -> list[frozenset[str]]:
-    """The question's periods ("Q2", "2023", "FY 2024"), each as its terms: when every named
-    document's profile holds one (a filing for that quarter), it too names the document."""
+    """The question's reporting periods ("Q2 2023", "FY 2024"), each as its terms: when every
+    named document's profile holds one (the filing for that quarter), it too names the
+    document. A year alone ("by 2025") is a period of the content, not of a filing."""
     return [frozenset(tokenize(m.group(0))) for m in _PERIOD.finditer(question)]
 
 

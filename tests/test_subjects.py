@@ -73,6 +73,7 @@ def test_the_period_a_question_names_names_the_filing_for_that_period() -> None:
         "What did Acme's segment earn in Q2 2023?"
     )
     assert naming_terms(groups, bags, ("2023 Q2 ACME.pdf",)) >= {"acm", "2023", "quarter"}
+    assert period_groups("How large should Acme's industry be by 2023?") == []
 
 
 def test_a_figure_for_another_length_of_period_does_not_answer() -> None:
