@@ -124,8 +124,9 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
             return _from_cell_text(value, figure, offset + len(head) + len(sep), n)
         if offset <= figure.start < offset + width and sep:
             label = _FOOTNOTE.sub("", cells[0][2] if cells[0][1] else cells[0][0])
-            if (head, value) == (cells[0][0], cells[0][2]):
-                return f"{head}: {value} [{n}]."
+            if (head, value) == (cells[0][0], cells[0][2]):  # the figure labels the row
+                whole = "; ".join(row.split(" | "))
+                return f"{whole} [{n}]." if len(whole) <= MAX_CLAUSE else f"{head}: {value} [{n}]."
             return f"{label}, {head}: {value} [{n}]."
         offset += width + len(" | ")
     return ""

@@ -190,9 +190,25 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
     if kind == "amount":
         found = [q for q in found if not _is_change(text, q)]
     if kind == "time":
-        return [q for q in found if q.kind in ("year", "date")]
+        return _whole_dates(text, [q for q in found if q.kind in ("year", "date")])
     found = [q for q in found if not numbers.part_of_name(text, q)]  # "Office 365", "IDM 2.0"
     return [q for q in found if q.kind in _KIND_OF[kind]] if kind in _KIND_OF else found
+
+
+def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quantity]:
+    """A full date is one time ("2 February 2025", "February 2, 2025"): its year is dropped
+    after the day it belongs to."""
+    gap = re.compile(rf"\s*(?:(?:{numbers.MONTHS})\.?)?,?\s*", re.IGNORECASE)
+    return [
+        q
+        for i, q in enumerate(found)
+        if not (
+            q.kind == "year"
+            and i > 0
+            and found[i - 1].kind == "date"
+            and gap.fullmatch(text[found[i - 1].end : q.start])
+        )
+    ]
 
 
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:

@@ -251,3 +251,13 @@ def test_a_word_naming_the_document_does_not_make_a_longer_name_s_passage(
         "How much did the BEAD Program give Texas?", frozenset({"bead"})
     )
     assert "bead" not in set().union(*subjects) and "program" in set().union(*subjects)
+
+
+def test_a_follow_up_asking_when_gets_the_full_date_of_its_row(corpus_assistant) -> None:
+    from assistant.chat import rewrite
+
+    previous = "What is the maximum fine under the AI Act for prohibited practices?"
+    question = rewrite("When does it apply?", previous)
+    _, answer, _ = ask(corpus_assistant, "[1] [2]", "When does it apply?", question)
+    assert answer.form == "composed" and "2 February 2025" in answer.text
+    assert "Prohibited AI practices" in answer.text
