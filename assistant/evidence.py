@@ -224,11 +224,10 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     decrease of 26.7 percent"), one naming a subject at those whose own words name it (a
     month is not a subject), one using a hyphenated qualifier ("low-income") at those whose
     words use it. A question asking how many of something gets the figures it follows ("180
-    days"), before all that. Then a
-    year named in the question counts three times, a name (a capitalised word, capitalised
-    in the figure's words too) twice, and a follow-up's own words before those of the
-    earlier question it carries. In "from X to Y" a tie goes to Y, the newer value. Empty
-    when the unit has fewer than two figures or none stands out.
+    days"), before all that. Then a year named in the question counts three times, a name (a
+    capitalised word, capitalised in the figure's words too) twice, and a follow-up's own
+    words before those of the earlier question it carries. In "from X to Y" a tie goes to Y,
+    the newer value. Empty when the unit has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
@@ -513,7 +512,9 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     when the unit carries the full date the question asks about ("the second quarter of fiscal
     2024 (three months ended July 30, 2023)"). In a follow-up that carries the question before
     it, only the follow-up's own years are required. A range in the
-    question ("2020-2024") is covered by the unit mentioning any year of it.
+    question ("2020-2024") is covered by the unit mentioning any year of it. A question about
+    a quarter is not answered by a unit that gives only six- or nine-month figures (its
+    missing "period" is then the length asked for).
     """
     question = own_part(question)  # the earlier question's years are context
     text = f"{unit.before} {unit.heading} {unit.text}"
