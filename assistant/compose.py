@@ -178,8 +178,9 @@ def _with_antecedent(sentence: str, clause: str, figure: Quantity) -> str:
     if at <= 0 or comma < 0 or not _RELATIVE.match(clause):
         return clause
     name = _NAME_BEFORE.search(sentence, 0, comma)
-    opens = list(_PHRASE_OPEN.finditer(sentence, sentence.rfind(",", 0, comma) + 1, comma))
-    start = opens[-1].end() if opens else sentence.rfind(",", 0, comma) + 1
+    phrase = sentence.rfind(",", 0, comma) + 1  # the phrase before the relative clause
+    opens = list(_PHRASE_OPEN.finditer(sentence, phrase, comma))
+    start = opens[-1].end() if opens else phrase
     return _clause(sentence, name.start() if name else start, at + len(clause), figure)
 
 

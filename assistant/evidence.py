@@ -198,7 +198,6 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
 def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quantity]:
     """A full date is one time ("2 February 2025", "February 2, 2025"): its year is dropped
     after the day it belongs to."""
-    gap = re.compile(rf"\s*(?:(?:{numbers.MONTHS})\.?)?,?\s*", re.IGNORECASE)
     return [
         q
         for i, q in enumerate(found)
@@ -206,9 +205,12 @@ def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quant
             q.kind == "year"
             and i > 0
             and found[i - 1].kind == "date"
-            and gap.fullmatch(text[found[i - 1].end : q.start])
+            and _DATE_GAP.fullmatch(text[found[i - 1].end : q.start])
         )
     ]
+
+
+_DATE_GAP = re.compile(rf"\s*(?:(?:{numbers.MONTHS})\.?)?,?\s*", re.IGNORECASE)
 
 
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
