@@ -34,23 +34,16 @@ from assistant.checks import (
 )
 from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
-from assistant.evidence import (
-    Evidence,
-    Weights,
-    asks_reason,
-    kind_figures,
-    name_groups,
-    names,
-    period_of_figure_fits,
-    select,
-    wanted_kind,
-)
+from assistant.evidence import Weights, select
+from assistant.figures import kind_figures
 from assistant.lexical import tokenize
 from assistant.llm import Generator
+from assistant.periods import period_of_figure_fits
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
+from assistant.question import asks_reason, name_groups, names, wanted_kind
 from assistant.retrieve import HybridRetriever, Retrieval
 from assistant.scope import missing_cell, uncovered_terms
-from assistant.types import Answer, Citation, Filters, Hit, NumberCheck, Quantity
+from assistant.types import Answer, Citation, Evidence, Filters, Hit, NumberCheck, Quantity
 
 FALLBACK_LEAD = "The source says:"
 

@@ -15,21 +15,13 @@ import re
 from collections.abc import Callable
 
 from assistant import numbers
-from assistant.evidence import (
-    Evidence,
-    can_count,
-    counted,
-    figures_asked_for,
-    has_kind,
-    initials,
-    label_terms,
-    names,
-    period_of_figure_fits,
-    periods_missing,
-)
+from assistant.evidence import label_terms
+from assistant.figures import can_count, counted, figures_asked_for, has_kind
 from assistant.lexical import ALIASES, tokenize
+from assistant.periods import period_of_figure_fits, periods_missing
 from assistant.prompt import Source
-from assistant.types import NumberCheck, Quantity
+from assistant.question import initials, names
+from assistant.types import Evidence, NumberCheck, Quantity
 
 REFUSAL = re.compile(
     r"do(?:es)? not (?:say|mention|state|contain|provide|specify)|not (?:mentioned|stated|found"

@@ -22,14 +22,9 @@ import re
 from dataclasses import replace
 
 from assistant import numbers
-from assistant.evidence import (
-    JOIN,
-    Evidence,
-    figures_asked_for,
-    kind_figures,
-    period_of_figure_fits,
-)
-from assistant.types import Quantity
+from assistant.figures import JOIN, figures_asked_for, kind_figures
+from assistant.periods import period_of_figure_fits
+from assistant.types import Evidence, Quantity
 
 MAX_CLAUSE = 240  # characters: a longer clause is quoted, not presented as an answer
 _GLUE = frozenset("of in to and the for by on at as from with or a an".split())

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.evidence import Evidence
 from assistant.llm import Message
-from assistant.types import Hit
+from assistant.types import Evidence, Hit
 
 NOT_COVERED = "The reports do not say."
 SHOWN_CHARS = 400

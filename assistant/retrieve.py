@@ -17,8 +17,8 @@ import numpy as np
 
 from assistant.documents import named_documents, naming_terms, period_groups
 from assistant.embed import Embedder
-from assistant.evidence import name_groups
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
+from assistant.question import name_groups
 from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
 

@@ -5,7 +5,7 @@ answer.py), when it names something the library never mentions ("India", "Claude
 words of a multi-word name ("Online Safety Act") never occur together in one retrieved chunk,
 or when it names a document period ("the FY 2018-2022 plan") that no document's title page
 carries. A single year the question asks about is checked later, against the evidence unit
-that would answer (evidence.periods_missing), not against whole chunks. A table row whose cell
+that would answer (periods.periods_missing), not against whole chunks. A table row whose cell
 for the question is empty ("n/a") also answers "the reports do not say".
 """
 

@@ -166,3 +166,21 @@ class DocumentRecord:
     chunks: int
     content_hash: str
     added: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence or table row of a retrieved chunk, scored as an answer to a question."""
+
+    hit: int  # index into the hits
+    text: str
+    score: float
+    overlap: float = 0.0  # share of the question's terms the sentence contains
+    heading: str = ""  # the heading the sentence sits under in its chunk, if any
+    title: str = ""  # the title of its document
+    before: str = ""  # the headings above it in its chunk (its section, often the period)
+    lead: str = ""  # the sentences before it in its paragraph
+    year: int | None = None  # its document's year
+
+    def with_heading(self) -> str:
+        return f"{self.heading}: {self.text}" if self.heading else self.text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from assistant import numbers
 from assistant.compose import compose
-from assistant.evidence import Evidence, wanted_kind
+from assistant.question import wanted_kind
+from assistant.types import Evidence
 
 ROW = (
     "Description: Review and act on 90 percent of standard original Abbreviated New Drug "
@@ -35,7 +36,7 @@ def test_financial_row_states_label_period_and_scaled_value() -> None:
 
 
 def test_a_row_dated_otherwise_does_not_give_the_period_asked() -> None:
-    from assistant.evidence import periods_missing
+    from assistant.periods import periods_missing
 
     row = _unit(
         "Revenue: Total revenue | Three Months Ended July 30, 2023: $13,507 million | "
@@ -130,7 +131,7 @@ def test_the_size_of_a_change_is_not_the_amount_asked_for() -> None:
 
 
 def test_a_figure_is_chosen_by_whose_and_what_kind_of_figure_it_is() -> None:
-    from assistant.evidence import figures_asked_for
+    from assistant.figures import figures_asked_for
 
     sentence = (
         "In 2022, China led global AI patent origins with 61.1 percent of the total, far "
@@ -203,7 +204,7 @@ def test_a_question_asking_why_asks_for_no_figure() -> None:
 
 
 def test_a_question_about_an_aim_gets_the_figure_named_as_a_goal() -> None:
-    from assistant.evidence import figures_asked_for
+    from assistant.figures import figures_asked_for
 
     sentence = (
         "The rule requires that at least 40 percent of new hires come from local schools, "

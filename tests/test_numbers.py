@@ -140,7 +140,7 @@ def test_expected_currency_and_percent_units() -> None:
 
 
 def test_a_number_inside_a_name_is_not_a_figure() -> None:
-    from assistant.evidence import kind_figures
+    from assistant.figures import kind_figures
 
     text = "Cloud revenue, which includes Azure, Office 365 Commercial and Form 10-Q filings, "
     text += "was $28.5 billion; approximately 221,000 people work there."

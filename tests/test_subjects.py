@@ -9,9 +9,10 @@ from dataclasses import replace
 
 from assistant.checks import about, focus_of
 from assistant.documents import naming_terms, period_groups
-from assistant.evidence import Evidence, initials, name_groups, periods_missing
 from assistant.lexical import LexicalIndex
-from assistant.types import Chunk, Filters, Hit
+from assistant.periods import periods_missing
+from assistant.question import initials, name_groups
+from assistant.types import Chunk, Evidence, Filters, Hit
 
 
 def _unit(text: str, **fields: str) -> Evidence:
@@ -140,7 +141,7 @@ def test_a_follow_up_requires_its_own_years_not_those_of_the_question_before() -
 
 def test_a_follow_up_asks_for_what_its_own_words_ask() -> None:
     from assistant.chat import rewrite
-    from assistant.evidence import wanted_kind
+    from assistant.question import wanted_kind
 
     follow_up = rewrite(
         "And how many images will be described by then?",

@@ -1,0 +1,274 @@
+"""Which figure of an evidence unit answers the question.
+
+A sentence or table row often states several figures ("China 61.1 percent, the US 20.9
+percent", "Revenue | Q2 2023: $ 12.9 | Q2 2022: $ 15.3"). The figures of the kind asked for
+are found first; then the one the question asks about is chosen by the words each figure owns
+(its cell in a row; in a sentence the words back to the previous figure and on to the end of
+its clause). Written here rather than taken from a library: no maintained library reads a
+figure's own words out of a sentence; the clause boundaries are plain patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import numbers
+from assistant.lexical import tokenize
+from assistant.question import CHANGE, CHANGED, capitalised, names
+from assistant.types import Evidence, own_part
+
+_KIND_OF = {"count": ("number",), "amount": ("number", "currency")}  # figure kinds per kind
+# "MG&A decreased by $426 million", "reduced net sales by $180 million": an amount after "by" is
+# the size of a change or an effect, not the amount a question asks for
+_CHANGED_BY = re.compile(r"\bby\s+(?:about\s+|approximately\s+|nearly\s+|some\s+)?$", re.I)
+
+
+def _is_change(text: str, q: numbers.Quantity) -> bool:
+    return _CHANGED_BY.search(text[max(0, q.start - 40) : q.start]) is not None
+
+
+def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
+    """The figures in `text` of the kind a question asks for."""
+    found = numbers.checkable(text, include_time=kind == "time")
+    if kind in ("percent", "multiplier"):
+        return [q for q in found if q.kind == kind]
+    if kind == "amount":
+        found = [q for q in found if not _is_change(text, q)]
+    if kind == "time":
+        return _whole_dates(text, [q for q in found if q.kind in ("year", "date")])
+    found = [q for q in found if not numbers.part_of_name(text, q)]  # "Office 365", "IDM 2.0"
+    return [q for q in found if q.kind in _KIND_OF[kind]] if kind in _KIND_OF else found
+
+
+def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quantity]:
+    """A full date is one time ("2 February 2025", "February 2, 2025"): its year is dropped
+    after the day it belongs to."""
+    return [
+        q
+        for i, q in enumerate(found)
+        if not (
+            q.kind == "year"
+            and i > 0
+            and found[i - 1].kind == "date"
+            and _DATE_GAP.fullmatch(text[found[i - 1].end : q.start])
+        )
+    ]
+
+
+_DATE_GAP = re.compile(rf"\s*(?:(?:{numbers.MONTHS})\.?)?,?\s*", re.IGNORECASE)
+
+
+def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:
+    """Of several figures in one sentence, those whose own words match the question best.
+
+    In a table row ("Header: value | Header: value") a figure owns its cell. In a sentence
+    each figure owns the words between it and its neighbours, within its sentence and at
+    most 60 characters either side. Before scoring, the candidates narrow: a figure the
+    question states is not its answer (numbers.stated_in); a question naming the upper or
+    lower limit of a range ("0–8-year-old") gets that end; a question about a goal looks
+    first at the figures whose own words name one ("a goal of reaching 75 percent"), one
+    about a change ("how much did it fall") at those whose own words say they are one ("a
+    decrease of 26.7 percent"), one naming a subject at those whose own words name it (a
+    month is not a subject), one using a hyphenated qualifier ("low-income") at those whose
+    words use it. A question asking how many of something gets the figures it follows ("180
+    days"), before all that. Then a year named in the question counts three times, a name (a
+    capitalised word, capitalised in the figure's words too) twice, and a follow-up's own
+    words before those of the earlier question it carries. In "from X to Y" a tie goes to Y,
+    the newer value. Empty when the unit has fewer than two figures or none stands out.
+    """
+    figures = kind_figures(sentence, kind)
+    if len(figures) < 2:
+        return []
+    counted = _counting(question, sentence, figures) if kind == "count" else []
+    if 0 < len(counted) < len(figures):  # "how many days": "(180 days)", not "six months"
+        return counted
+    own = _cell_words if " | " in sentence else clause_words
+    texts = [own(sentence, figures, i) for i in range(len(figures))]
+    words = [set(tokenize(t)) for t in texts]
+    stated = numbers.stated_in(question)
+    pool = _narrowed(
+        list(range(len(figures))),
+        [not any(numbers.same_quantity(f, s) for s in stated) for f in figures],
+    )
+    bound = _bound(question, sentence, [figures[i] for i in pool])
+    if bound is not None:
+        return [bound]
+    if _TARGET.search(question):  # "the eventual aim": "with a goal of reaching 75 percent"
+        pool = _narrowed(pool, [bool(_TARGET.search(t)) for t in texts])
+    if CHANGE.search(question.lower()):  # "by how much did it fall": "a decrease of 26.7%"
+        pool = _narrowed(
+            pool,
+            [
+                bool(CHANGED.search(t.lower())) or _is_change(sentence, q)
+                for t, q in zip(texts, figures, strict=True)
+            ],
+        )
+    named_in = [capitalised(t) for t in texts]
+    subjects = names(question)
+    named = names(own_part(question)) - _MONTH_TERMS  # "China 61.1 percent, the US 20.9"
+    pool = _narrowed(pool, [bool(named & c) for c in named_in])
+    compounds = _COMPOUND.findall(own_part(question).lower())  # "low-income", not "high-income"
+    pool = _narrowed(pool, [any(c in t.lower() for c in compounds) for t in texts])
+    terms, context = set(tokenize(own_part(question))), set(tokenize(question))
+
+    def score(i: int, asked: set[str]) -> int:
+        return sum(_weight(w, subjects & named_in[i]) for w in asked & words[i])
+
+    scores = {i: (score(i, terms), score(i, context)) for i in pool}
+    best = max(scores.values())
+    if best == min(scores.values()) and len(pool) == len(figures):
+        from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
+        return [figures[-1]] if from_to else []
+    return [figures[i] for i in pool if scores[i] == best]
+
+
+def _bound(
+    question: str, sentence: str, figures: list[numbers.Quantity]
+) -> numbers.Quantity | None:
+    """The end of a range ("0–8-year-old", "5 to 10 percent") a question asks for by name:
+    its upper or its lower limit."""
+    if len(figures) != 2 or not _RANGE.fullmatch(sentence[figures[0].end : figures[1].start]):
+        return None
+    upper, lower = _UPPER.search(question), _LOWER.search(question)
+    return figures[1] if upper and not lower else figures[0] if lower and not upper else None
+
+
+_RANGE = re.compile(r"\s*(?:[–—-]|to|through)\s*")
+_UPPER = re.compile(r"\b(?:upper|maximum|highest|oldest|up to)\b", re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:lower|minimum|lowest|youngest)\b", re.IGNORECASE)
+
+
+_COMPOUND = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+_TARGET = re.compile(
+    r"\b(?:goals?|targets?|aims?|aiming|objectives?|reaching|eventual(?:ly)?)\b", re.IGNORECASE
+)
+
+
+def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
+    """The figures of `pool` that `keep` marks, unless it marks none of them or all."""
+    kept = [i for i in pool if keep[i]]
+    return kept if 0 < len(kept) < len(pool) else pool
+
+
+_MONTH_TERMS = frozenset(tokenize(numbers.MONTHS.replace("|", " ")))
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
+_FUNCTION_WORD = re.compile(
+    r"\b(?:are|is|were|was|did|does|do|will|would|can|could|has|have|had|in|of|from|for|to|by"
+    r"|over|under|with|that|which)\b.*",
+    re.IGNORECASE,
+)
+# Units of time and measure: a figure followed by one counts that measure, nothing else.
+_MEASURE = re.compile(
+    r"[\s-]*\(?(?:years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes"
+    r"|[kmgtp]b|miles?|kilomet(?:er|re)s?|km|feet|foot|cubic|square|acres?|hectares?|tons?"
+    r"|tonnes?|kilograms?|kg|gallons?|lit(?:er|re)s?|met(?:er|re)s?|watts?|[kmg]wh?)\b",
+    re.IGNORECASE,
+)
+
+
+def counted(question: str, text: str) -> list[numbers.Quantity]:
+    """The figures of `text` that count what a "how many …" question counts."""
+    figures = kind_figures(text, "count")
+    return _counting(question, text, figures) if figures else []
+
+
+def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
+    """Of units holding a count, those that can answer a "how many" question: they count what
+    it counts, or hold a count that is not a measure ("every four years" does not answer how
+    many patients); a question counting a measure ("how many terabytes") is answered only by
+    a figure of that measure, not by cubic feet. (Preferring the units that name what is
+    counted right after a figure was tried: on the bundled tune split it lost answers stated
+    as "421 have been designated as … factories".)"""
+    if _MEASURE.match(f" {_counted_noun(question)}"):  # "how many terabytes": nothing else
+        return [e for e in units if counted(question, e.text)]
+    return [
+        e
+        for e in units
+        if counted(question, e.text)
+        or any(_MEASURE.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
+    ]
+
+
+def _counted_noun(question: str) -> str:
+    asked = _HOW_MANY.search(question)
+    return asked.group(1) if asked else ""
+
+
+def _counting(
+    question: str, sentence: str, figures: list[numbers.Quantity]
+) -> list[numbers.Quantity]:
+    """The figures followed by what the question counts: "how many days" → "(180 days)", not
+    "six months" of the same sentence. What is counted: the words after "how many", up to the
+    first verb or preposition; a figure's noun is among the three words after it, before the
+    next figure."""
+    asked = _counted_noun(question)
+    if not asked:
+        return []
+    nouns = set(tokenize(_FUNCTION_WORD.sub("", asked)))
+    found = []
+    for i, q in enumerate(figures):
+        stop = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+        after = sentence[q.end : stop].split()[:3]
+        if nouns & set(tokenize(" ".join(after))):
+            found.append(q)
+    return found
+
+
+def _cell_words(row: str, figures: list[numbers.Quantity], i: int) -> str:
+    q = figures[i]
+    start = row.rfind(" | ", 0, q.start)
+    end = row.find(" | ", q.end)
+    return row[start + 3 if start >= 0 else 0 : end if end >= 0 else len(row)]
+
+
+def clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str:
+    """A figure's words: back to the previous figure (its subject usually comes first), and
+    forward to the end of its clause (the next comma or stop). In "from X (in 2021) to Y",
+    Y shares X's subject but not X's own words."""
+    q = figures[i]
+    left = _left_edge(sentence, figures, i)
+    subject = ""
+    if i and _FROM_TO.fullmatch(sentence[figures[i - 1].end : q.start]):
+        subject = sentence[_left_edge(sentence, figures, i - 1) : figures[i - 1].start]
+    following = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+    join = JOIN.search(sentence, q.end, following)
+    stops = [p for p in (sentence.find(". ", q.end), join.start() if join else -1) if p >= 0]
+    right = min(following, q.end + 60, *stops)
+    return f"{subject} {sentence[left : q.start]} {sentence[q.end : right]}"
+
+
+def _weight(term: str, subjects: set[str]) -> int:
+    return 3 if term.isdigit() and len(term) == 4 else 2 if term in subjects else 1
+
+
+_FROM_TO = re.compile(
+    r"\s*(?:in\s+\d{4}\s+|\(\d{4}\)\s+)?to\s+"
+    r"(?:(?:about|around|approximately|nearly|almost|roughly|some)\s+)?"
+)
+
+
+# Where one figure's phrase ends and the next one's begins: "44.4 percent in 2022 and 33.3
+# percent in 2021" gives "in 2022" to 44.4, not to 33.3.
+JOIN = re.compile(r",\s+|\s+(?:and|or|while|whereas|but|against|compared with|versus)\s+")
+_RELATIVE = re.compile(r"(?:which|who|that)\b")
+
+
+def _left_edge(sentence: str, figures: list[numbers.Quantity], i: int) -> int:
+    """Where figure i's own words start. A comma before a relative clause ("the United States,
+    which accounted for 20.9 percent") does not part the figure from its subject."""
+    q = figures[i]
+    previous = figures[i - 1].end if i else 0
+    joins = [
+        j
+        for j in (JOIN.finditer(sentence, previous, q.start) if i else ())
+        if not _RELATIVE.match(sentence, j.end())
+    ]
+    join = joins[-1].end() if joins else 0
+    return max(previous, q.start - 60, sentence.rfind(". ", 0, q.start), join)
+
+
+def has_kind(text: str, kind: str) -> bool:
+    """Does `text` hold a figure of the kind asked for (kind_figures)?"""
+    return kind == "none" or bool(kind_figures(text, kind))

@@ -1,0 +1,114 @@
+"""Does an evidence unit speak of the period the question asks about?
+
+A table row for the six months ended June 30 does not answer a question about the quarter,
+nor does a sentence about 2021 answer one about 2022, even when both state a figure of the
+kind asked for. The periods are read from the question's own words (years, full dates,
+quarters) and from the unit, the headings above it in its chunk and its document's title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import numbers
+from assistant.figures import clause_words, kind_figures
+from assistant.lexical import YEAR
+from assistant.types import Evidence, own_part
+
+
+def periods_missing(question: str, unit: Evidence) -> set[str]:
+    """Years the question asks about that neither the evidence unit nor the headings above it
+    in its chunk (the section it sits in) mention.
+
+    A year that the unit's document title carries names the document ("the FY 2022-2026
+    plan"), not the period of the figure, so it is not required of the unit, nor is the
+    document's own year where the question uses it to name a document ("under the 2017
+    plan"); nor is any year
+    when the unit carries the full date the question asks about ("the second quarter of fiscal
+    2024 (three months ended July 30, 2023)"). In a follow-up that carries the question before
+    it, only the follow-up's own years are required. A range in the
+    question ("2020-2024") is covered by the unit mentioning any year of it. A question about
+    a quarter is not answered by a unit that gives only six- or nine-month figures (its
+    missing "period" is then the length asked for).
+    """
+    question = own_part(question)  # the earlier question's years are context
+    text = f"{unit.before} {unit.heading} {unit.text}"
+    if _dates(question) & _dates(text):
+        return set()  # the full date asked for is the unit's: its other years name the period
+    in_title = set(YEAR.findall(unit.title))
+    in_title |= {y for y in _DOCUMENT_YEAR.findall(question) if y == str(unit.year)}
+    missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
+    missing |= _span_missing(question, text)
+    for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
+        years = set(YEAR.findall(span.group(0)))
+        if years & in_title or len(years) > 1:
+            continue
+        missing |= {y for y in years if y not in text}
+    return missing
+
+
+# How long a reporting period is: a quarter's figure is not the half-year's or nine months'.
+_SPANS = {
+    "quarter": re.compile(r"\b(?:q[1-4]|quarter(?:ly)?|three[- ]months?)\b", re.IGNORECASE),
+    "six months": re.compile(r"\b(?:six[- ]months?|h[12]|half[- ]year)\b", re.IGNORECASE),
+    "nine months": re.compile(r"\bnine[- ]months?\b", re.IGNORECASE),
+}
+
+
+def _span_missing(question: str, text: str) -> set[str]:
+    """The length of period the question asks for ("Q2 2023"), when the unit states its
+    figures for another length only ("for the six months ended June 30, 2023")."""
+    asked = [name for name, span in _SPANS.items() if span.search(question)]
+    given = [name for name, span in _SPANS.items() if span.search(text)]
+    return set(asked) if len(asked) == 1 and given and asked[0] not in given else set()
+
+
+# A year naming a document: "the 2017 plan", "its 2022 strategic plan", "the 2023 annual report"
+_DOCUMENT_YEAR = re.compile(
+    r"\b((?:19|20)\d\d)(?:\s+[A-Za-z-]+){0,2}\s+(?:plan|report|strategy|filing|10-[QK]|act"
+    r"|index|edition|review|budget|survey|programme|program|regulation|directive|law)s?\b",
+    re.IGNORECASE,
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b({numbers.MONTHS})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def _dates(text: str) -> set[str]:
+    """Full dates in `text`, written one way ("July 30, 2023", "Jul 30 2023" → "jul 30 2023")."""
+    return {f"{m[:3].lower()} {int(d)} {y}" for m, d, y in _MONTH_DAY_YEAR.findall(text)}
+
+
+def _dates_missing(question: str, row: str) -> set[str]:
+    """Dates the question names ("the three months ended October 29, 2023") that a table row
+    dated by its column headers does not have: the row reports other periods."""
+    asked, given = _dates(question), _dates(row)
+    return asked - given if given and not asked & given else set()
+
+
+def period_of_figure_fits(question: str, unit: Evidence, figure: numbers.Quantity) -> bool:
+    """A figure whose own words name a year, none of them the year asked about, belongs to
+    another period: "149 in 2023 … 33.3 percent in 2021" never answers a question about 2021
+    with 149. A figure whose words name no year takes its period from its sentence."""
+    years = {y for y in YEAR.findall(question) if y not in YEAR.findall(unit.title)}
+    in_unit = {y for y in years if y in unit.text}
+    if not in_unit:
+        return True
+    figures = kind_figures(unit.text, "any") if " | " not in unit.text else []
+    if len(figures) < 2:
+        return True
+    i = next((k for k, f in enumerate(figures) if f.start == figure.start), None)
+    if i is None:
+        return True
+    words = _BASE_YEAR.sub(" ", clause_words(unit.text, figures, i))
+    own = set(YEAR.findall(words))
+    return not own or bool(own & in_unit)
+
+
+# The year a change is measured from is not the period of the change ("a decrease of 26.7
+# percent from 2021" is the change in 2022).
+_BASE_YEAR = re.compile(
+    r"\b(?:from|since|than|over|compared (?:with|to)|versus|vs\.?)\s+(?:in\s+)?(?:FY\s?)?"
+    r"(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)

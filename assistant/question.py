@@ -1,0 +1,147 @@
+"""What a question asks for: the kind of quantity (a share, a count, an amount, a year …)
+and the names it is about.
+
+Every later stage reads the question through these: retrieval narrows to the documents its
+names match, evidence selection weights its names, the figure choice and the claim check ask
+whether a unit states the kind of figure asked for about the subject named. Plain patterns
+over the question's own words, no word list of any corpus: a capital letter marks a name, and
+the few question words ("how many", "what share", "why") mark the kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import numbers
+from assistant.lexical import tokenize
+from assistant.types import own_part
+
+_NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def wanted_kind(question: str) -> str:
+    """The kind of quantity a question asks for: percent, multiplier, time, count, amount,
+    any or none (a question asking why, or what drove or caused something, asks for a reason).
+    A question that asks for a year or date asks for a time even when it also names a
+    financial noun ("By what year … a funding pathway"); one that only starts with "When"
+    asks for a time unless it asks for a figure ("When DHS was formed, how many …"). A
+    follow-up asks for what its own words ask ("And how many images …", after a question about
+    a share); only when they do not say ("What about 2022?") does the earlier question tell."""
+    own = _kind(own_part(question))
+    return own if own != "none" or own_part(question) == question else _kind(question)
+
+
+def _kind(question: str) -> str:
+    q = question.lower()
+    if asks_reason(q):
+        return "none"  # "what was the primary driver behind the change in net income?"
+    if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
+        return "multiplier"
+    if re.search(
+        r"\b(?:what|which)\s+(?:(?:is|was|will be)\s+the\s+)?(?:[a-z]+\s+){0,2}(?:year|date)\b"
+        r"(?![\s-]+(?:on|over|to)\b)|\b(by when|deadline)\b",
+        q,
+    ):
+        return "time"
+    if re.search(
+        r"\b(share|percent|percentage|proportion|portion|what fraction|%|rate of|how fast"
+        r"|growth rate)\b",
+        q,
+    ):
+        return "percent"
+    if re.search(r"\bhow many\b", q):
+        return "count"
+    if _MONEY_ASKED.search(q) and not CHANGE.search(q):
+        return "amount"
+    if _MONEY.search(q) or re.search(
+        r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
+        r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin)\b",
+        q,
+    ):
+        return "any"
+    return "time" if q.startswith("when ") else "none"
+
+
+# A question asking for a reason asks for no figure, even about one.
+_REASON = re.compile(r"\b(?:why|drivers?|drove|reasons?|caused?|causes)\b")
+
+
+def asks_reason(question: str) -> bool:
+    """Does the question ask why (what drove or caused something) rather than how much?"""
+    q = question.lower()
+    return bool(_REASON.search(q)) and not re.search(r"\bhow (?:many|much)\b", q)
+
+
+# A question about money asks for an amount, not a share ("Intel's net revenue" is not the
+# "% of net revenue" cell of the same row), unless it asks how much it changed ("grew 27%").
+_MONEY = re.compile(
+    r"\b(cost|budget|fine|funding|investment|allocation|revenues?|sales|income|earnings"
+    r"|profits?|losses|expenses?|spend|spent|cash|assets|liabilities|debt|obligations|price)\b"
+)
+# ... when the money noun is what is asked, not a modifier ("investment tax credit"): it ends
+# the question or a function word follows it.
+_MONEY_ASKED = re.compile(
+    _MONEY.pattern + r"(?=\s*[?,.;]|\s*$|\s+(?:of|for|in|at|by|from|to|that|did|does|do|was"
+    r"|were|is|are|has|have|had|and|or|during|over|through|as|reported|recorded)\b)"
+)
+CHANGE_WORDS = (
+    r"grow|grew|growth|increase[ds]?|decrease[ds]?|decline[ds]?|change[ds]?|r[io]se|f[ae]ll"
+    r"|drop(?:ped)?"
+)
+CHANGE = re.compile(rf"\b(?:{CHANGE_WORDS})\b")
+# ... and a figure's own words that say it is a change ("up 22%", "a decrease of 26.7 percent")
+CHANGED = re.compile(rf"\b(?:{CHANGE_WORDS}|up|down|higher|lower)\b")
+
+
+_NAME_WORD = r"(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*"  # "Intel", "iPhone"
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’]){_NAME_WORD}(?:\s+(?:(?:of|and|for|the|on|&)\s+)*{_NAME_WORD})*"
+    r"(?:\s+\([A-Z][\w-]*\))?"
+)
+_NOT_SUBJECTS = re.compile(rf"^(?:{numbers.MONTHS}|fy\d*|q[1-4]|h[12]|\d+)$", re.IGNORECASE)
+
+
+def name_groups(question: str, with_initials: bool = True) -> list[frozenset[str]]:
+    """The question's names, each as the set of its terms: a run of capitalised words
+    ("Client Computing Group"), with an acronym in brackets after it ("(CCG)") as part of the
+    same name; a possessive ends a name ("Intel's Client Computing Group": two names). The
+    first word, dates and reporting periods ("Q2", "June", "FY") are not names. A unit is
+    about a name when it holds any of its terms, or (`with_initials`) its initials."""
+    groups = []
+    for run in _NAME_RUN.finditer(question):
+        text = run.group(0) if run.start() else run.group(0).partition(" ")[2]
+        for name in re.split(r"['’]s\s+", text):  # "Intel's Client Computing": two names
+            words = [w for w in name.split() if not _NOT_SUBJECTS.match(w.strip(".,'’()"))]
+            terms = {t for t in tokenize(" ".join(words)) if len(t) > 1} - _NOT_NAMES
+            if terms:
+                groups.append(frozenset(terms | (initials(name) if with_initials else set())))
+    return groups
+
+
+def initials(text: str) -> set[str]:
+    """The acronyms of the multi-word names in `text` ("Department of Homeland Security" →
+    "dhs", "Wage and Hour Division" → "whd"): documents and questions name an organisation
+    in full in one place and by its initials in another."""
+    found = set()
+    for run in _NAME_RUN.finditer(text):
+        capitals = [w[0] for w in run.group(0).split() if w[0].isupper()]
+        if len(capitals) >= 2:
+            found.update(tokenize("".join(capitals)))
+    return found
+
+
+def names(question: str) -> set[str]:
+    """Terms of the capitalised words in a question (after its first word): its subjects. A
+    word with a capital after its first letter ("iPhone") is a name too."""
+    return capitalised(" ".join(_WORD.findall(question)[1:])) - _NOT_NAMES
+
+
+def capitalised(text: str) -> set[str]:
+    """Terms of the capitalised words of `text`: a name ("CHIPS Act") is not the same word
+    written as a common noun ("legacy chips")."""
+    return set(tokenize(" ".join(w for w in _WORD.findall(text) if is_name(w))))
+
+
+def is_name(word: str) -> bool:
+    return re.match(_NAME_WORD, word) is not None
