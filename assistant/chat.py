@@ -3,9 +3,11 @@
 Rewriting is done by rules rather than by the language model: the small local models often
 answer the follow-up instead of rewriting it, or drop the figure being asked about. The rules
 cover the common shapes of follow-ups in a research chat:
-- "And China?", "What about the UK?", "How about in 2022?": the previous question with its last
-  name (or year) replaced by the new one; "And in low-income countries?" replaces the phrase of
-  the previous question that ends with the same word ("in high-income countries");
+- "And China?", "What about the UK?": the previous question with its last name replaced by
+  the new one; "And in low-income countries?" replaces the phrase of the previous question
+  that ends with the same word ("in high-income countries"); "How about in 2022?": the
+  previous question with its year replaced, carried as context of the follow-up's own words,
+  so the figure whose own words name 2022 is chosen from a sentence that gives both years;
 - "What was it in 2022?", "How fast did that grow?", "How many times larger is the US
   figure?", "And how many images …?": a question leaning on the previous one (a pronoun, "the
   ... figure/number/amount", or a question of its own after "and") gets the previous question
@@ -118,18 +120,26 @@ def _with_context(question: str, previous: str) -> str:
     return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
 
 
+def _resolved(previous: str) -> str:
+    """The question a short follow-up ("And in 2022?") stood for: the earlier question with
+    its year swapped, which that follow-up carries as context."""
+    own, mark, context = previous.partition(FOLLOW_UP_MARK)
+    return context[:-1] if mark and _SHORT_FOLLOW.match(own) else previous
+
+
 def rewrite(question: str, previous: str | None) -> str:
     """`question` made to stand alone, given the previous standalone question."""
     if not previous:
         return question.strip()
     short = _SHORT_FOLLOW.match(question)
     if short:
+        previous = _resolved(previous)
         rest = short.group("rest").strip()
         if _ASKS.match(rest):
             return _with_context(question, previous)
         year = _YEAR.search(rest)
         if year and _YEAR.search(previous) and len(rest.split()) <= 3:
-            return _YEAR.sub(year.group(0), previous, count=1)
+            return _with_context(question, _YEAR.sub(year.group(0), previous, count=1))
         names = _names(previous)
         if names and re.search(r"\b[A-Z]", rest):
             last = names[-1]

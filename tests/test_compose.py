@@ -183,6 +183,18 @@ def test_a_follow_up_chooses_by_its_own_words_before_the_earlier_question() -> N
     assert numbers.checkable(text, include_time=True)[0].value == 2032
 
 
+def test_a_follow_up_asking_for_another_year_gets_that_years_figure() -> None:
+    from assistant.chat import rewrite
+
+    unit = _unit(
+        "Of the newly licensed wind farms, 58.2 percent were offshore, compared with 41.7 "
+        "percent in 2021 and 30.5 percent in 2020."
+    )
+    question = rewrite("And in 2021?", "What share of wind farms licensed in 2022 were offshore?")
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(text)[0].value == 41.7
+
+
 def test_a_long_clause_without_commas_gives_the_phrase_its_preposition_opens() -> None:
     unit = _unit(
         "The Office will develop and publish a records modernization roadmap that will set out "
