@@ -4,6 +4,9 @@ A table row for the six months ended June 30 does not answer a question about th
 nor does a sentence about 2021 answer one about 2022, even when both state a figure of the
 kind asked for. The periods are read from the question's own words (years, full dates,
 quarters) and from the unit, the headings above it in its chunk and its document's title.
+Plain patterns rather than a date-parsing library: filings and plans write their periods in
+a few fixed ways ("FY 2024", "Q2 2023", "the three months ended July 30, 2023"), and what
+matters is whether two texts name the same period, not a calendar date.
 """
 
 from __future__ import annotations
