@@ -12,6 +12,9 @@ cover the common shapes of follow-ups in a research chat:
   figure?", "And how many images …?": a question leaning on the previous one (a pronoun, "the
   ... figure/number/amount", or a question of its own after "and") gets the previous question
   appended as context, and its own words say what it asks;
+- "And the year before?", "How does that compare with the previous year?", "What about two
+  years later?": the year meant, counted from the one year of the previous question, takes the
+  phrase's place, and the follow-up is read as one naming that year;
 - anything else is already standalone.
 
 The conversation also keeps the figure the last answer gave: a follow-up asks for something new,
@@ -42,6 +45,13 @@ _ASKS = re.compile(
 )
 _LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "the year before", "two years earlier", "the following year": a year counted from another
+_YEARS_AWAY = re.compile(
+    r"\b(?:(?:the|a|one|two|three|four|five|\d)\s+)?years?\s+(?:before|earlier|prior|later|after)"
+    r"\b|\bthe\s+(?:previous|prior|preceding|following|next)\s+year\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _NAME = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w.-]*)(?:\s+(?:of\s+)?[A-Z][\w.-]*)*")
 _NOT_NAMES = frozenset(
     {
@@ -120,6 +130,23 @@ def _with_context(question: str, previous: str) -> str:
     return f"{question.strip()}{FOLLOW_UP_MARK}{previous})"
 
 
+def _year_meant(question: str, previous: str) -> str:
+    """A follow-up's "the year before", "two years later" or "the previous year" replaced by
+    the year it means, counted from the one year the previous question names ("And the year
+    before?" after a question about 2023 → "And 2022?"). A question that stands alone, names
+    a year itself, or follows one naming several years is left as it is."""
+    m = _YEARS_AWAY.search(question)
+    years = set(_YEAR.findall(previous))
+    leans = _SHORT_FOLLOW.match(question) or _PRONOUN.search(question)
+    if not m or not leans or len(years) != 1 or _YEAR.search(question):
+        return question
+    phrase = m.group(0).lower()
+    first = phrase.split()[0]
+    count = int(first) if first.isdigit() else _COUNTS.get(first, 1)
+    sign = 1 if re.search(r"\b(?:later|after|following|next)\b", phrase) else -1
+    return f"{question[: m.start()]}{int(years.pop()) + sign * count}{question[m.end() :]}"
+
+
 def _resolved(previous: str) -> str:
     """The question a short follow-up ("And in 2022?") stood for: the earlier question with
     its year swapped, which that follow-up carries as context."""
@@ -131,6 +158,7 @@ def rewrite(question: str, previous: str | None) -> str:
     """`question` made to stand alone, given the previous standalone question."""
     if not previous:
         return question.strip()
+    question = _year_meant(question, previous)
     short = _SHORT_FOLLOW.match(question)
     if short:
         previous = _resolved(previous)

@@ -89,3 +89,24 @@ def test_conversation_keeps_standalone_turns() -> None:
     third = chat.standalone("And in 2021?")  # swapped in the question, not in "And in 2022?"
     assert own_part(third) == "And in 2021?"
     assert third.endswith("How many AI incidents were reported in 2021?)")
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("And the year before?", "2022"),
+        ("What about two years earlier?", "2021"),
+        ("How does that compare with the previous year?", "2022"),
+        ("And the following year?", "2024"),
+    ],
+)
+def test_a_year_counted_from_the_previous_question_is_named(question: str, year: str) -> None:
+    out = rewrite(question, "What share of the models released in 2023 were open-source?")
+    assert year in own_part(out) and "2023" not in own_part(out)
+
+
+def test_a_relative_year_in_a_question_that_stands_alone_is_left_alone() -> None:
+    q = "How much did revenue grow compared with the previous year?"
+    assert rewrite(q, "What share of the models released in 2023 were open-source?") == q
+    follow = rewrite("And the year before?", "How many workers do the laws cover?")
+    assert own_part(follow) == "And the year before?"  # no year to count from
