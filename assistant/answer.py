@@ -43,7 +43,16 @@ from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
 from assistant.question import asks_reason, name_groups, names, wanted_kind
 from assistant.retrieve import HybridRetriever, Retrieval
 from assistant.scope import missing_cell, uncovered_terms
-from assistant.types import Answer, Citation, Evidence, Filters, Hit, NumberCheck, Quantity
+from assistant.types import (
+    Answer,
+    Citation,
+    Evidence,
+    Filters,
+    Hit,
+    NumberCheck,
+    Quantity,
+    own_part,
+)
 
 FALLBACK_LEAD = "The source says:"
 
@@ -106,7 +115,20 @@ class Context:
         to give."""
         known = (*self.avoid, *self.stated)
         fresh = [e for e in self.evidence if not repeats(e, self.kind, known)]
+        fresh = [e for e in fresh if self.follows_on(e)]
         return focus_of(fresh, self.kind, self.question, self.subjects, self.about)
+
+    def follows_on(self, unit: Evidence) -> bool:
+        """A follow-up carried with the question before it ("What was the total across all
+        countries?" after the UK's investment) is answered by a unit that uses one of its
+        own words, or that holds the figure the previous answer gave (the figure beside it:
+        "… 378,000 patents. That stock grew by 40 percent"). Another unit of the same kind
+        (the next country's row) answers the earlier question, not this one."""
+        own = set(tokenize(own_part(self.question)))
+        if not own or own_part(self.question) == self.question:
+            return True
+        words = set(tokenize(f"{unit.before} {unit.with_heading()} {unit.lead}"))
+        return bool(own & words) or any(numbers.states(unit.text, a) for a in self.avoid)
 
     def about(self, unit: Evidence) -> set[str]:
         """A unit is about what it says and what its document is: a name of the question that

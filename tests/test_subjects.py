@@ -209,3 +209,22 @@ def test_a_question_counting_a_measure_is_answered_only_in_that_measure() -> Non
     assert focus_of([feet], "count", question) == []
     assert focus_of([files], "count", "How many patients does the clinic see?") == [files]
     assert focus_of([feet], "count", "How many patients does the clinic see?") == []
+
+
+def test_a_follow_up_is_answered_in_its_own_words_or_beside_the_figure_just_given() -> None:
+    from assistant.answer import Context
+    from assistant.chat import rewrite
+    from assistant.types import Quantity
+
+    hits = (Hit(Chunk("c", "d", "a.pdf", "Index", 2, ""), 1.0),)
+    given = Quantity("$3.8 billion", 3.8e9, "currency", "USD", 5e7)
+    total = rewrite("What was the total across all countries?", "How much did Atlantis invest?")
+    sibling = _unit("Region: Lemuria | Investment (2023): $7.8 billion")
+    overall = _unit("Across all countries, investment came to $95 billion in 2023.")
+    assert Context(total, "any", [sibling, overall], [], hits, (given,)).focus == [overall]
+    assert Context(total, "any", [sibling], [], hits, (given,)).focus == []
+
+    patents = Quantity("378,000", 378000.0, "number")
+    growth = rewrite("How fast did it grow?", "How many patents did Atlantis hold in 2023?")
+    beside = _unit("Atlantis held 378,000 patents. That stock grew by 40 percent in one year.")
+    assert Context(growth, "percent", [beside], [], hits, (patents,)).focus == [beside]
