@@ -37,7 +37,9 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
     if kind == "time":
         return _whole_dates(text, [q for q in found if q.kind in ("year", "date")])
     found = [q for q in found if not numbers.part_of_name(text, q)]  # "Office 365", "IDM 2.0"
-    return [q for q in found if q.kind in _KIND_OF[kind]] if kind in _KIND_OF else found
+    if kind in _KIND_OF:
+        return [q for q in found if q.kind in _KIND_OF[kind]]
+    return [q for q in found if q.kind != "multiplier"]  # a total, a size: not "8.7 times"
 
 
 def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quantity]:

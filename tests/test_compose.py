@@ -262,3 +262,12 @@ def test_a_figure_keeps_its_noun_when_a_conjunction_sits_inside_its_phrase() -> 
     question = "How many buildings does the office manage?"
     text = compose(question, unit, wanted_kind(question), 1)
     assert text.endswith("more than 6,400 owned and leased buildings [1].")
+
+
+def test_a_question_asking_for_a_total_is_not_answered_with_a_multiple() -> None:
+    from assistant.figures import kind_figures
+
+    sentence = "Investment in Atlantis was about 8.7 times the amount invested in Lemuria."
+    assert wanted_kind("What was the total across all countries?") == "any"
+    assert kind_figures(sentence, "any") == []
+    assert [q.value for q in kind_figures(sentence, "multiplier")] == [8.7]
