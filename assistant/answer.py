@@ -36,7 +36,7 @@ from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
 from assistant.evidence import Weights, select
 from assistant.figures import kind_figures
-from assistant.lexical import tokenize
+from assistant.lexical import ALIASES, tokenize
 from assistant.llm import Generator
 from assistant.periods import period_of_figure_fits
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
@@ -240,14 +240,19 @@ class Answerer:
     ) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
         """The question's names that an answering unit must be about, with and without their
         initials; only words the library uses count (a name it never mentions is the scope
-        check's to refuse, and a paraphrase it does not use cannot be required). A word that
+        check's to refuse, and a paraphrase it does not use cannot be required), or whose full
+        form it uses ("UK" where the library writes "United Kingdom"). A word that
         named the document (`doc_terms`) does not make a longer name's unit: in Amazon's filing,
         "Amazon Prime" asks for Prime."""
         pairs = [
-            (frozenset(t for t in _beyond(g, doc_terms) if self.retriever.knows(t)), plain)
+            (frozenset(t for t in _beyond(g, doc_terms) if self._knows(t)), plain)
             for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
         ]
         return tuple(g for g, _ in pairs if g), tuple(p for g, p in pairs if g)
+
+    def _knows(self, term: str) -> bool:
+        """Does the library use the term, or the full form of its short form ("UK")?"""
+        return self.retriever.knows(term) or self.retriever.knows(ALIASES.get(term, ""))
 
     def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
         return (

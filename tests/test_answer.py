@@ -261,3 +261,10 @@ def test_a_follow_up_asking_when_gets_the_full_date_of_its_row(corpus_assistant)
     _, answer, _ = ask(corpus_assistant, "[1] [2]", "When does it apply?", question)
     assert answer.form == "composed" and "2 February 2025" in answer.text
     assert "Prohibited AI practices" in answer.text
+
+
+def test_a_short_form_of_a_name_the_library_writes_in_full_is_required(corpus_assistant) -> None:
+    question = "How many times larger is the US figure than the UK figure?"
+    subjects, _ = corpus_assistant.answerer._subjects(question)
+    assert any("uk" in s for s in subjects)  # the library writes "United Kingdom"
+    assert any("us" in s for s in subjects)
