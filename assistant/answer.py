@@ -35,7 +35,7 @@ from assistant.checks import (
 from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
 from assistant.evidence import Weights, select
-from assistant.figures import kind_figures
+from assistant.figures import kind_figures, states_change
 from assistant.lexical import ALIASES, tokenize
 from assistant.llm import Generator
 from assistant.periods import period_of_figure_fits
@@ -116,6 +116,7 @@ class Context:
         known = (*self.avoid, *self.stated)
         fresh = [e for e in self.evidence if not repeats(e, self.kind, known)]
         fresh = [e for e in fresh if self.follows_on(e)]
+        fresh = [e for e in fresh if states_change(self.question, e.text, self.kind)]
         return focus_of(fresh, self.kind, self.question, self.subjects, self.about)
 
     def follows_on(self, unit: Evidence) -> bool:

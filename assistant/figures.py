@@ -14,7 +14,7 @@ import re
 
 from assistant import numbers
 from assistant.lexical import tokenize
-from assistant.question import CHANGE, CHANGED, capitalised, names
+from assistant.question import CHANGE, CHANGED, capitalised, names, wanted_kind
 from assistant.types import Evidence, own_part
 
 _KIND_OF = {"count": ("number",), "amount": ("number", "currency")}  # figure kinds per kind
@@ -58,6 +58,24 @@ def _whole_dates(text: str, found: list[numbers.Quantity]) -> list[numbers.Quant
 
 
 _DATE_GAP = re.compile(rf"\s*(?:(?:{numbers.MONTHS})\.?)?,?\s*", re.IGNORECASE)
+
+
+def states_change(question: str, unit: str, kind: str) -> bool:
+    """Can the unit answer a question about how much something changed ("How fast did it
+    grow?", "By how much did investment fall?")? Only with a figure whose own words say it is
+    a change ("grew by 40 percent", "a decrease of 26.7 percent", a "Change" column); a share
+    or a level in the same period is not one. Other questions: always. A follow-up that asks
+    for no kind of figure itself ("And the year before?") asks what the earlier question did."""
+    own = own_part(question)
+    asked = own if wanted_kind(own) != "none" else question
+    if not CHANGE.search(asked.lower()) or kind not in ("percent", "any"):
+        return True
+    figures = kind_figures(unit, kind)
+    words = _cell_words if " | " in unit else clause_words
+    return any(
+        CHANGED.search(words(unit, figures, i).lower()) or _is_change(unit, q)
+        for i, q in enumerate(figures)
+    )
 
 
 def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Quantity]:

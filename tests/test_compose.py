@@ -271,3 +271,17 @@ def test_a_question_asking_for_a_total_is_not_answered_with_a_multiple() -> None
     assert wanted_kind("What was the total across all countries?") == "any"
     assert kind_figures(sentence, "any") == []
     assert [q.value for q in kind_figures(sentence, "multiplier")] == [8.7]
+
+
+def test_a_question_about_a_change_is_not_answered_with_a_share() -> None:
+    from assistant.chat import rewrite
+    from assistant.figures import states_change
+
+    share = "In 2022, Atlantis held 61.1 percent of the region's patents."
+    grew = "That stock grew by 40 percent in one year."
+    question = "How fast did Atlantis's patent stock grow in 2022?"
+    assert not states_change(question, share, "percent")
+    assert states_change(question, grew, "percent")
+    follow_up = rewrite("And the year before?", "How fast did the patent stock grow in 2023?")
+    assert not states_change(follow_up, share, "percent")
+    assert states_change("What share of the patents did Atlantis hold?", share, "percent")
