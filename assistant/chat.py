@@ -47,8 +47,8 @@ _LEADING_PREPOSITION = re.compile(r"^(?:for|in|of|to|from|with|about)\s+", re.IG
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "the year before", "two years earlier", "the following year": a year counted from another
 _YEARS_AWAY = re.compile(
-    r"\b(?:(?:the|a|one|two|three|four|five|\d)\s+)?years?\s+(?:before|earlier|prior|later|after)"
-    r"\b|\bthe\s+(?:previous|prior|preceding|following|next)\s+year\b",
+    r"\b(?:(?:the|a|one)\s+year|(?:two|three|four|five|\d)\s+years)\s+(?:before|earlier|prior"
+    r"|later|after)\b|\bthe\s+(?:previous|prior|preceding|following|next)\s+year\b",
     re.IGNORECASE,
 )
 _COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}

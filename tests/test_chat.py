@@ -108,5 +108,7 @@ def test_a_year_counted_from_the_previous_question_is_named(question: str, year:
 def test_a_relative_year_in_a_question_that_stands_alone_is_left_alone() -> None:
     q = "How much did revenue grow compared with the previous year?"
     assert rewrite(q, "What share of the models released in 2023 were open-source?") == q
+    since = "How many years after that did the program start?"  # a count of years, not a year
+    assert own_part(rewrite(since, "When was the law passed in 2021?")) == since
     follow = rewrite("And the year before?", "How many workers do the laws cover?")
     assert own_part(follow) == "And the year before?"  # no year to count from
