@@ -36,7 +36,7 @@ from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
 from assistant.evidence import Weights, select
 from assistant.figures import kind_figures, states_change
-from assistant.lexical import ALIASES, tokenize
+from assistant.lexical import known_or_alias, tokenize
 from assistant.llm import Generator
 from assistant.periods import period_of_figure_fits
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
@@ -125,11 +125,16 @@ class Context:
         own words, or that holds the figure the previous answer gave (the figure beside it:
         "… 378,000 patents. That stock grew by 40 percent"). Another unit of the same kind
         (the next country's row) answers the earlier question, not this one."""
-        own = set(tokenize(own_part(self.question)))
-        if not own or own_part(self.question) == self.question:
+        if not self.own_terms:
             return True
         words = set(tokenize(f"{unit.before} {unit.with_heading()} {unit.lead}"))
-        return bool(own & words) or any(numbers.states(unit.text, a) for a in self.avoid)
+        return bool(self.own_terms & words) or any(numbers.states(unit.text, a) for a in self.avoid)
+
+    @cached_property
+    def own_terms(self) -> frozenset[str]:
+        """A follow-up's own terms, read once; empty for a question that stands alone."""
+        own = own_part(self.question)
+        return frozenset(tokenize(own)) if own != self.question else frozenset()
 
     def about(self, unit: Evidence) -> set[str]:
         """A unit is about what it says and what its document is: a name of the question that
@@ -245,15 +250,12 @@ class Answerer:
         form it uses ("UK" where the library writes "United Kingdom"). A word that
         named the document (`doc_terms`) does not make a longer name's unit: in Amazon's filing,
         "Amazon Prime" asks for Prime."""
+        knows = self.retriever.knows
         pairs = [
-            (frozenset(t for t in _beyond(g, doc_terms) if self._knows(t)), plain)
+            (frozenset(t for t in _beyond(g, doc_terms) if known_or_alias(knows, t)), plain)
             for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
         ]
         return tuple(g for g, _ in pairs if g), tuple(p for g, p in pairs if g)
-
-    def _knows(self, term: str) -> bool:
-        """Does the library use the term, or the full form of its short form ("UK")?"""
-        return self.retriever.knows(term) or self.retriever.knows(ALIASES.get(term, ""))
 
     def _in_scope(self, question: str, retrieval: Retrieval) -> bool:
         return (

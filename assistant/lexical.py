@@ -13,6 +13,7 @@ import json
 import math
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -48,6 +49,12 @@ ALIASES = {
     "american": "united states",
     "americans": "united states",
 }
+
+
+def known_or_alias(known: Callable[[str], bool], term: str) -> bool:
+    """Does the library use the term (`known`), or the full form of its short form ("UK" where
+    the library writes "United Kingdom")?"""
+    return known(term) or known(ALIASES.get(term, ""))
 
 
 # Reporting periods are written two ways: a question says "the quarter", "Q2" or "the first

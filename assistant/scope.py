@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.lexical import ALIASES, tokenize
+from assistant.lexical import ALIASES, known_or_alias, tokenize
 from assistant.types import Hit
 
 _QUESTION_WORDS = frozenset(
@@ -46,7 +46,7 @@ def uncovered_terms(
         term = re.sub(r"['’]s$", "", word.rstrip(".'’")).lower()
         if i == 0 or not word[0].isupper() or term in _QUESTION_WORDS or not tokenize(term):
             continue
-        if not (known(term) or known(ALIASES.get(term, ""))):
+        if not known_or_alias(known, term):
             missing.append(word)
     return missing
 
