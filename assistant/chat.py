@@ -17,8 +17,10 @@ cover the common shapes of follow-ups in a research chat:
   phrase's place, and the follow-up is read as one naming that year;
 - anything else is already standalone.
 
-The conversation also keeps the figure the last answer gave: a follow-up asks for something new,
-so the answer stage does not give the same figure again from the same evidence.
+The conversation also keeps the figure each answer gave, with the source that states it: a
+follow-up asks for something new, so the answer stage does not give the same figure again from
+the same evidence; and a follow-up comparing the last two figures can be answered from them
+(`derive.py`) when no source states the comparison.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.types import FOLLOW_UP_MARK, Quantity
+from assistant.derive import Given, asks
+from assistant.types import FOLLOW_UP_MARK, Answer, Quantity
 
 _SHORT_FOLLOW = re.compile(
     r"^\s*(?:and what about|and how about|what about|how about|same for|and for|what of|and)\s+"
@@ -79,21 +82,42 @@ _NOT_NAMES = frozenset(
 
 @dataclass
 class Conversation:
-    """The standalone form of each question asked so far, oldest first, and the figure the
-    last answer gave."""
+    """The standalone form of each question asked so far, oldest first; the figure the last
+    answer gave; and the figures answers gave, with their sources, oldest first."""
 
     turns: list[str] = field(default_factory=list)
     last_figures: tuple[Quantity, ...] = ()
+    given: list[Given] = field(default_factory=list)
 
     def standalone(self, question: str) -> str:
-        return rewrite(question, self.turns[-1] if self.turns else None)
+        """`question` made to stand alone. A question comparing figures ("How much higher was
+        the 2023 share?") after two answers that gave figures leans on them."""
+        previous = self.turns[-1] if self.turns else None
+        if previous and len(self.given) >= 2 and asks(question):
+            return _with_context(question, previous)
+        return rewrite(question, previous)
 
-    def add(self, standalone: str, figures: tuple[Quantity, ...] = ()) -> None:
-        """Record a turn and the figures its answer stated. The answer's figure is the first
-        it states; others of its clause ("148 million workers in more than 10 million
-        workplaces") are left for a follow-up to ask for."""
+    def avoid(self, standalone: str) -> tuple[Quantity, ...]:
+        """Figures an answer to this follow-up should not give again: the last answer's, or
+        for a comparison every figure given so far (the comparison is a new figure)."""
+        if asks(standalone):
+            return tuple(g.quantity for g in self.given)
+        return self.last_figures
+
+    def add(self, standalone: str, answer: Answer | None = None) -> None:
+        """Record a turn and the figure its answer stated and verified. The answer's figure
+        is the first it states; others of its clause ("148 million workers in more than 10
+        million workplaces") are left for a follow-up to ask for. A computed figure is not
+        one a source gave."""
         self.turns.append(standalone)
-        self.last_figures = figures[:1]
+        sourced = answer is not None and answer.form != "derived"
+        checks = [c for c in answer.numbers if c.verified] if sourced else []
+        self.last_figures = (checks[0].quantity,) if checks else ()
+        cites = {c.n: c for c in answer.citations} if answer else {}
+        if checks and checks[0].citation in cites:
+            first = checks[0]
+            cited = cites[first.citation]
+            self.given.append(Given(first.quantity, cited, first.evidence, standalone))
 
 
 def _names(text: str) -> list[re.Match[str]]:

@@ -174,6 +174,7 @@ def print_details(answer: Answer) -> None:
         print("\nNumber check:")
         for check in answer.numbers:
             mark = "verified" if check.verified else "NOT verified"
+            mark = f"computed from {check.evidence}" if check.computed else mark
             where = f" in [{check.citation}]: “{check.evidence}”" if check.verified else ""
             print(f"  {check.quantity.text}: {mark}{where}")
     if answer.fallback:
@@ -204,6 +205,7 @@ def answer_dict(a: Answer) -> dict:
                 "verified": n.verified,
                 "citation": n.citation,
                 "evidence": n.evidence,
+                "computed": n.computed,
             }
             for n in a.numbers
         ],

@@ -8,12 +8,14 @@ answer), so `assistant sources` stays fast and nothing loads twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Answerer
 from assistant.chat import Conversation
 from assistant.config import Settings
+from assistant.derive import Derived, derive, states_comparison
 from assistant.embed import Embedder, make_embedder
 from assistant.errors import NothingIndexedError, QuestionError
 from assistant.evidence import Weights
@@ -129,11 +131,14 @@ class Assistant:
         conversation = conversation if conversation is not None else Conversation()
         standalone = conversation.standalone(question)
         follow_up = standalone != question.strip()
-        avoid = conversation.last_figures if follow_up else ()
-        for item in self.answerer.stream(question, standalone, filters, avoid):
+        avoid = conversation.avoid(standalone) if follow_up else ()
+        items = self.answerer.stream(question, standalone, filters, avoid)
+        derived = derive(standalone, conversation.given) if follow_up else None
+        if derived is not None:
+            items = _or_derived(standalone, list(items), derived)
+        for item in items:
             if isinstance(item, Answer):
-                given = tuple(n.quantity for n in item.numbers if n.verified)
-                conversation.add(standalone, given)
+                conversation.add(standalone, item)
             yield item
 
     def ask(
@@ -146,3 +151,21 @@ class Assistant:
             if isinstance(item, Answer):
                 return item
         raise RuntimeError("the answer stream ended without an answer")
+
+
+def _or_derived(question: str, items: list[str | Answer], derived: Derived) -> list[str | Answer]:
+    """The sources' answer when it states the comparison asked for; else the computed one. The
+    sources' answer is held until judged, so nothing shown is withdrawn."""
+    answer = items[-1]
+    if not isinstance(answer, Answer) or states_comparison(question, answer):
+        return items
+    shown = replace(
+        answer,
+        text=derived.text,
+        citations=derived.citations,
+        numbers=derived.numbers,
+        refused=False,
+        form="derived",
+        fallback="the sources do not state the comparison; computed from two cited figures",
+    )
+    return [shown.text, shown]

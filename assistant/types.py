@@ -113,6 +113,7 @@ class NumberCheck:
     verified: bool
     citation: int | None = None
     evidence: str = ""
+    computed: bool = False  # worked out from other verified figures, shown with its inputs
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Answer:
     backend: str
     model: str
     refused: bool = False
-    form: str = "model"  # model | composed | quote | refusal: how the text was produced
+    form: str = "model"  # model | composed | quote | derived | refusal: how the text was made
     fallback: str = ""  # why the model's own wording was replaced, when it was
     draft: str = ""  # the model's wording before checks, kept for diagnosis
     hits: tuple[Hit, ...] = ()

@@ -14,8 +14,9 @@ Definitions (also in eval/README.md):
   refusal_absent_name (the question names something no document covers) and
   refusal_absent_figure (the topic is there, the figure is not).
 - form shares: how each answer was produced: `model` (the model's own wording, checked),
-  `composed` (a sentence built from the verified evidence), `quote` (a source passage) or
-  `refusal`; statement_share and quote_share are taken over the answers that are not refusals.
+  `composed` (a sentence built from the verified evidence), `quote` (a source passage),
+  `derived` (a comparison computed from two cited figures of earlier answers) or `refusal`;
+  statement_share and quote_share are taken over the answers that are not refusals.
 - citation_accuracy: of answerable cases, the share citing the expected file on the expected
   page, or on a page whose raw text holds the case's evidence.
 - retrieval_recall: of answerable cases, the share whose expected page, stating the expected
@@ -39,7 +40,7 @@ from assistant.types import Answer, Chunk, Quantity
 from eval import rawcheck
 from eval.dataset import Case
 
-FORMS = ("model", "composed", "quote", "refusal")
+FORMS = ("model", "composed", "quote", "derived", "refusal")
 PageText = Callable[[str, int | None], str]  # (source file name, page) → raw page text
 
 
@@ -168,7 +169,7 @@ def _forms(scores: list[CaseScore]) -> dict[str, float | None]:
     out: dict[str, float | None] = {
         f"form_{f}": _share([s.form == f for s in scores]) for f in FORMS
     }
-    out["statement_share"] = _share([s.form in ("model", "composed") for s in answered])
+    out["statement_share"] = _share([s.form != "quote" for s in answered])
     out["quote_share"] = _share([s.form == "quote" for s in answered])
     out["model_share"] = _share([s.form == "model" for s in answered])
     return out

@@ -268,3 +268,38 @@ def test_a_short_form_of_a_name_the_library_writes_in_full_is_required(corpus_as
     subjects, _ = corpus_assistant.answerer._subjects(question)
     assert any("uk" in s for s in subjects)  # the library writes "United Kingdom"
     assert any("us" in s for s in subjects)
+
+
+class InTurn(Scripted):
+    """One scripted reply per question, in order."""
+
+    def __init__(self, *replies: str) -> None:
+        super().__init__("")
+        self.replies = list(replies)
+
+    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+        self.reply = self.replies.pop(0)
+        return super().stream(messages, max_tokens)
+
+
+def test_a_difference_no_source_states_is_computed_from_the_chats_cited_figures(
+    corpus_assistant,
+) -> None:
+    from assistant.chat import Conversation
+
+    chat, kept = Conversation(), corpus_assistant._generator
+    corpus_assistant._generator = InTurn("$67.2 billion [1].", "$7.8 billion [1].", NOT_COVERED)
+    try:
+        us = corpus_assistant.ask(
+            "How much private investment in AI did the United States attract in 2023?", chat
+        )
+        china = corpus_assistant.ask("And China?", chat)
+        gap = corpus_assistant.ask("What is the difference between them?", chat)
+    finally:
+        corpus_assistant._generator = kept
+    assert "67.2 billion" in us.text and "7.8 billion" in china.text
+    assert gap.form == "derived", gap.text
+    assert gap.text.startswith("A difference of 59.4 billion USD:")
+    assert "$67.2 billion (United States) [1]" in gap.text and "(China) [2]" in gap.text
+    first, second = gap.citations
+    assert "67.2" in first.chunk.text and "7.8" in second.chunk.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import Conversation, rewrite
-from assistant.types import Quantity, own_part
+from assistant.types import Answer, Chunk, Citation, NumberCheck, Quantity, own_part
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,10 @@ def test_the_answer_just_given_is_its_first_figure_not_every_figure_of_its_claus
     chat = Conversation()
     workers = Quantity("148 million", 148e6, "number")
     workplaces = Quantity("10 million", 10e6, "number")
-    chat.add("How many workers do the laws cover?", (workers, workplaces))
+    chunk = Chunk("c", "d", "laws.pdf", "Laws", 1, "148 million workers in 10 million places")
+    checks = (NumberCheck(workers, True, 1), NumberCheck(workplaces, True, 1))
+    answer = Answer("q", "q", "text", (Citation(1, chunk, chunk.text),), checks, "b", "m")
+    chat.add("How many workers do the laws cover?", answer)
     assert chat.last_figures == (workers,)  # "And in how many workplaces?" may get 10 million
 
 

@@ -34,6 +34,7 @@ def figure_marks(answer: Answer) -> str:
     marks = []
     for check in answer.numbers:
         sign = "✓" if check.verified else "✗ unverified"
+        sign = "= computed" if check.computed else sign
         where = f" [{check.citation}]" if check.citation else ""
         marks.append(f"{escape_markdown(check.quantity.text)} {sign}{where}")
     return "Figures checked: " + " · ".join(marks)
@@ -84,6 +85,7 @@ def numbers_html(answer: Answer) -> str:
     rows = []
     for check in answer.numbers:
         status = "verified" if check.verified else "unverified"
+        status = "computed" if check.computed else status
         title = html.escape(check.evidence or "not found in any shown source", quote=True)
         cite = f"[{check.citation}]" if check.citation else ""
         rows.append(
