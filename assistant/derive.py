@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexical import ALIASES, STOPWORDS, tokenize
+from assistant.lexical import STOPWORDS, known_or_alias, tokenize
 from assistant.question import CHANGE_WORDS, is_name, names
 from assistant.types import FOLLOW_UP_MARK, Answer, Citation, NumberCheck, Quantity, own_part
 
@@ -124,20 +124,22 @@ def _label(question: str, other: str) -> str:
 def _order(own: str, label_a: str, label_b: str, both: str) -> int | None:
     """-1 when the follow-up names the first figure's subject first, 1 when the second's,
     0 when its names do not tell, None when it names something neither question spoke of."""
-    known = set(tokenize(both))
-    for term in names(own):
-        full = set(tokenize(ALIASES.get(term, term)))
-        if not (full <= known or term in known):
-            return None
+    if not all(_speaks_of(set(tokenize(both)), term) for term in names(own)):
+        return None
+    terms_a, terms_b = set(tokenize(label_a)), set(tokenize(label_b))
     for word in own.split():
         if not is_name(word):
             continue
         term = " ".join(tokenize(word))
-        full = set(tokenize(ALIASES.get(term, term)))
-        in_a, in_b = full <= set(tokenize(label_a)), full <= set(tokenize(label_b))
+        in_a, in_b = _speaks_of(terms_a, term), _speaks_of(terms_b, term)
         if in_a != in_b:
             return -1 if in_a else 1
     return 0
+
+
+def _speaks_of(terms: set[str], name: str) -> bool:
+    """Do these terms hold the name, or the full form of its short form ("united states")?"""
+    return known_or_alias(lambda t: bool(t) and set(tokenize(t)) <= terms, name)
 
 
 def _shown(op: str, a: Given, label_a: str, b: Given, label_b: str) -> Derived:
