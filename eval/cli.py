@@ -23,13 +23,14 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--thresholds",
         type=Path,
-        help="TOML of metric limits that fail the run (default: eval/floors/policy.toml)",
+        help="TOML of metric limits that fail the run (default for the bundled dataset: "
+        "eval/floors/policy.toml; other datasets: none)",
     )
     p.add_argument(
         "--goals",
         type=Path,
-        help="TOML of the product's goals, reported but not failing (default: eval/goals/"
-        "policy.toml)",
+        help="TOML of the product's goals, reported but not failing (default for the bundled "
+        "dataset: eval/goals/policy.toml; other datasets: none)",
     )
     p.add_argument("--candidates", type=int, help="candidates per retriever")
     p.add_argument("--evidence-sentences", type=int, help="evidence sentences in the prompt")
@@ -60,9 +61,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     print(json.dumps({"all": full["summary"], **full["splits"]}, indent=2))
     if args.compare:
         print("\n".join(runner.compare(full["summary"], json.loads(args.compare.read_text()))))
-    for line in runner.failures(full, args.goals or runner.GOALS):
+    goals = runner.limits_for(args.dataset, args.goals, runner.GOALS)
+    thresholds = runner.limits_for(args.dataset, args.thresholds, runner.FLOORS)
+    for line in runner.failures(full, goals) if goals else ():
         print(f"goal not met: {line}", file=sys.stderr)
-    misses = runner.failures(full, args.thresholds or runner.FLOORS)
+    misses = runner.failures(full, thresholds) if thresholds else []
     for line in misses:
         print(f"FAILED: {line}", file=sys.stderr)
     return 1 if misses else 0

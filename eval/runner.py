@@ -21,6 +21,7 @@ from eval.dataset import Case
 from eval.metrics import CaseScore, PageText, by_split, score
 from eval.rawcheck import page_text
 
+BUNDLED = Path(__file__).with_name("datasets") / "policy.jsonl"
 FLOORS = Path(__file__).with_name("floors") / "policy.toml"
 GOALS = Path(__file__).with_name("goals") / "policy.toml"
 CONFIG_KEYS = (
@@ -136,6 +137,16 @@ def gated_summary(report: dict, limits: dict) -> tuple[str, dict]:
     if summary is None:
         raise ConfigError(f"the dataset has no '{split}' split to check the thresholds against")
     return split, summary
+
+
+def limits_for(datasets: list[Path], given: Path | None, bundled: Path) -> Path | None:
+    """The limits file to check a run against: the one given, else the bundled dataset's own
+    (`bundled`) when the run is on that dataset alone; another dataset gets none, since the
+    bundled floors say nothing about it."""
+    if given is not None:
+        return given
+    alone = [d.resolve() for d in datasets] == [BUNDLED.resolve()]
+    return bundled if alone else None
 
 
 def failures(report: dict, thresholds_path: Path = FLOORS) -> list[str]:

@@ -2,7 +2,7 @@
 
 The model here is a scripted Generator (the backend interface), so each test controls exactly
 what the model "says" and asserts what the user is shown. Retrieval, evidence and the number
-check are the real ones over the bundled corpus. Real generation is in test_end_to_end.py.
+check are the real ones over the bundled corpus. Real generation is in test_cli.py and test_web.py.
 """
 
 from __future__ import annotations

@@ -82,3 +82,11 @@ def test_external_datasets_get_their_split_from_the_rule_file() -> None:
     assert cases["fed-gsa-01"].split == "test" and cases["fed-dhs-01"].split == "tune"
     assert cases["fed-un-14"].split == "test" and cases["fed-un-14"].absent == "name"
     assert cases["fed-un-01"].absent == "figure"
+
+
+def test_the_bundled_floors_gate_only_the_bundled_dataset() -> None:
+    from eval.runner import BUNDLED, FLOORS, limits_for
+
+    assert limits_for([BUNDLED], None, FLOORS) == FLOORS
+    assert limits_for([Path("other.jsonl")], None, FLOORS) is None  # not judged by our floors
+    assert limits_for([Path("other.jsonl")], Path("mine.toml"), FLOORS) == Path("mine.toml")
