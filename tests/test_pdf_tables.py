@@ -53,6 +53,40 @@ def test_headers_above_a_caption_line_and_a_table_continued_below() -> None:
     assert _cell(equity, "April 1, 2023").value == 332_160e6  # headers of the table above
 
 
+def test_section_lines_without_colon_head_the_rows_below() -> None:
+    # MSFT's segment table repeats the segment names under "Revenue" and "Operating Income";
+    # each row must say which of the two it belongs to.
+    page = read(shared_filings() / "2023 Q2 MSFT.pdf").pages[28]
+    revenue = _row(page.text, "Revenue: Intelligent Cloud")
+    income = _row(page.text, "Operating Income: Intelligent Cloud")
+    assert _cell(revenue, "Three Months Ended March 31, 2023").value == 22_081e6
+    assert _cell(income, "Three Months Ended March 31, 2023").value == 9_476e6
+    # a section naming per-share amounts keeps them out of the table's "(In millions)"
+    eps = read(shared_filings() / "2023 Q2 MSFT.pdf").pages[10]
+    diluted = _row(eps.text, "Earnings Per Share: Diluted (A/C)")
+    assert _cell(diluted, "Three Months Ended March 31, 2023").value == 2.45
+
+
+def test_a_wrapped_label_is_not_a_section(tmp_path: Path) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    put = page.insert_text
+    put((72, 60), "(in millions)", fontsize=9)
+    put((72, 80), "Operating Income", fontsize=9)
+    put((80, 92), "Cloud", fontsize=9)
+    put((300, 92), "9,476", fontsize=9)
+    put((80, 104), "Net cash provided by operating activities of", fontsize=9)
+    put((80, 116), "continuing operations", fontsize=9)
+    put((300, 116), "1,250", fontsize=9)
+    doc.save(str(tmp_path / "t.pdf"))
+    text = read(tmp_path / "t.pdf").pages[0].text
+    assert _row(text, "Operating Income: Cloud")
+    wrapped = _row(text, "activities of continuing operations")
+    assert wrapped.startswith("Operating Income: Net cash provided by")
+
+
 def test_made_up_table_with_two_header_levels(tmp_path: Path) -> None:
     import pymupdf
 

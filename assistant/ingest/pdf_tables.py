@@ -7,6 +7,11 @@ April 1, 2023: 94,836 million | …". This module finds such tables from word po
   wider than half the line height starts a new cell; a lone "$" joins the figure after it);
 - a *row* is a line whose last cell is a figure; a table is a run of rows (with label-only lines
   between them: section labels such as "Revenue:" or the first line of a wrapped label);
+- a label-only line heads the rows below it ("Operating Income: Intelligent Cloud | …") when
+  it ends in a colon or is no wrap: the next label starts with a capital and its first word
+  would have fit on the line (text wraps only when it does not fit). Segment tables list the
+  same rows under "Revenue" and "Operating Income"; without the section the two rows read
+  alike;
 - figure columns are the right edges the rows' figures share (figures are right-aligned);
 - header lines are the short lines right above the first row; each column takes the cell of
   each header line that lies over it or, for a header spanning several columns, the nearest
@@ -176,7 +181,8 @@ def _numeric_tables(lines: list[Line]) -> list[Table]:
         end = _table_end(lines, i)
         if end > i:
             start = i
-            while start > floor and _section_label(lines[start - 1], lines[start]):
+            label_end = max(c.x1 for ln in lines[i:end] for c in ln.cells if not c.figure)
+            while start > floor and _section_label(lines[start - 1], lines[start], label_end):
                 start -= 1
             table, frame = _render(lines, start, end, floor, frame)
             floor = end
@@ -187,10 +193,28 @@ def _numeric_tables(lines: list[Line]) -> list[Table]:
     return tables
 
 
-def _section_label(line: Line, below: Line) -> bool:
-    """A lone label ending in a colon right above a row ("Revenue:") opens the table."""
+def _section_label(line: Line, below: Line, label_end: float) -> bool:
+    """A lone label right above a row that names the rows below ("Revenue:", "Operating
+    Income") opens the table."""
     close = below.y0 - line.y1 < 2.5 * max(line.height, below.height)
-    return close and len(line.cells) == 1 and line.text.endswith(":")
+    short = len(line.text.split()) <= MAX_HEADER_WORDS and not _UNIT.search(line.text)
+    return close and short and len(line.cells) == 1 and _names_section(line, below, label_end)
+
+
+def _names_section(line: Line, below: Line, label_end: float) -> bool:
+    """Whether a label-only line heads the rows below it rather than being the first line of
+    a label wrapped onto the next line. It does when it ends in a colon, or when it is not a
+    wrap: the next label starts with a capital and its first word would have fit on this line
+    before `label_end`, the right edge of the label column (text wraps only when it does not
+    fit)."""
+    if line.text.endswith(":"):
+        return True
+    first = below.cells[0].text.split()[0] if below.cells and below.cells[0].text else ""
+    if not first[:1].isupper():
+        return False
+    cell = line.cells[-1]
+    char = (cell.x1 - cell.x0) / max(len(cell.text), 1)
+    return cell.x1 + char * (len(first) + 1) < label_end
 
 
 def _table_end(lines: list[Line], start: int) -> int:
@@ -239,10 +263,13 @@ def _render(
     columns, headers, label_header = list(frame.columns), frame.headers, frame.label_header
     out: list[str] = []
     section, wrapped = "", ""
-    for line in body:
+    for k, line in enumerate(body):
         if not line.is_row:
-            if line.text.endswith(":"):
-                section, wrapped = f"{wrapped} {line.text}".strip(), ""
+            below = body[k + 1] if k + 1 < len(body) else line
+            if _names_section(line, below, label_end):  # under a section line: its subsection
+                above = section if k and not body[k - 1].is_row else ""
+                section = " ".join(t for t in (above, wrapped, line.text.rstrip(":")) if t)
+                wrapped = ""
             else:
                 wrapped = f"{wrapped} {line.text}".strip()
             continue
@@ -250,7 +277,7 @@ def _render(
         own = " ".join(c.text for c in line.cells if c not in figures)
         label = f"{wrapped} {own}".strip()
         wrapped = ""
-        full = f"{section} {label}".strip() if section else label
+        full = f"{section}: {label}" if section and label else section or label
         row_scale = "" if frame.exception and _SHARES.search(full) else frame.scale
         cells = [f"{label_header}: {full}" if label_header and full else full]
         for cell in figures:

@@ -33,7 +33,7 @@ from assistant.ingest.pdf_tables import Table, find_tables, readable
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "10"
+PARSER_VERSION = "12"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
