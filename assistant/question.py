@@ -87,6 +87,41 @@ _MONEY_ASKED = re.compile(
     _MONEY.pattern + r"(?=\s*[?,.;]|\s*$|\s+(?:of|for|in|at|by|from|to|that|did|does|do|was"
     r"|were|is|are|has|have|had|and|or|during|over|through|as|reported|recorded)\b)"
 )
+# Words naming the same financial measure: a loss is a negative income, a sale is revenue.
+_SAME_MEASURE = {
+    "revenues": "revenue", "sales": "revenue", "earnings": "income", "profit": "income",
+    "profits": "income", "losses": "income", "expenses": "cost", "expense": "cost",
+    "spend": "cost", "spent": "cost", "costs": "cost",
+}  # fmt: skip
+
+
+def measures(text: str) -> list[str]:
+    """The financial measures a text names ("operating income", "net sales" → income,
+    revenue), in order."""
+    found = (m.group(1) for m in _MONEY.finditer(text.lower()))
+    return [_SAME_MEASURE.get(w, w) for w in found]
+
+
+SECTION_MEASURE_WORDS = 3  # a section heading this short names a measure ("Operating Income")
+
+
+def measure_conflicts(question: str, row: str) -> bool:
+    """Does a table row measure something other than the amount asked for? The first measure
+    its own label names ("Operating expenses") or, when it names none, the section heading
+    above it when that is a bare measure ("Revenue: Intelligent Cloud"), is not one the
+    question names ("What was operating income for Intelligent Cloud?"). A longer section
+    heading describes a group of rows ("Changes in operating assets and liabilities:") rather
+    than what each measures. Rows and questions naming no measure never conflict."""
+    if " | " not in row:
+        return False
+    asked = measures(own_part(question)) or measures(question)
+    section, _, label = row.split(" | ")[0].rpartition(": ")
+    own = measures(label)
+    if not own and len(section.split()) <= SECTION_MEASURE_WORDS:
+        own = measures(section)
+    return bool(asked and own) and own[0] not in asked
+
+
 CHANGE_WORDS = (
     r"grow|grew|growth|increase[ds]?|decrease[ds]?|decline[ds]?|change[ds]?|r[io]se|f[ae]ll"
     r"|drop(?:ped)?"

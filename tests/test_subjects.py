@@ -52,6 +52,18 @@ def test_a_passage_about_another_place_cannot_answer() -> None:
     assert focus_of([national, state], "amount", question, subjects) == [state]
 
 
+def test_a_table_row_measuring_something_else_cannot_answer() -> None:
+    # One table lists the segments twice, under "Revenue" and under "Operating Income".
+    question = "What was operating income for the Cloud segment in the quarter?"
+    revenue = _unit("Revenue: Cloud | Three Months Ended March 31, 2023: 22,081 million")
+    income = _unit("Operating Income: Cloud | Three Months Ended March 31, 2023: 9,476 million")
+    assert focus_of([revenue, income], "amount", question) == [income]
+    loss = _unit("Operating loss | Three Months Ended March 31, 2023: (895 million)")
+    assert focus_of([loss], "amount", question) == [loss]  # a loss is a negative income
+    sales = _unit("Net sales: Cloud | Three Months Ended March 31, 2023: 30,100 million")
+    assert focus_of([sales], "amount", "What revenue did the Cloud segment report?") == [sales]
+
+
 def test_a_subject_named_earlier_in_the_paragraph_or_as_a_country_alias_counts() -> None:
     question = "What share of the people Ipsos surveyed in America feel nervous?"
     subjects = tuple(name_groups(question))
