@@ -133,6 +133,7 @@ _MONTH_AFTER = re.compile(rf"\s(?:{MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$", re.IGNORECASE)
 # "Three Months Ended June 30" names a reporting period (a column of a financial statement),
 # it does not state a quantity.
+_CODE_TITLE_AFTER = re.compile(r"\s+(?:U\.\s?S\.\s?C\.|USC\b|C\.\s?F\.\s?R\.|CFR\b)")
 _PERIOD_NAME_AFTER = re.compile(
     r"(?:-\s+(?:and|or)\s+\w+)?[\s-]+(?:months?|weeks?|quarters?)(?:\s+periods?)?\s+end(?:ed|ing)\b",
     re.I,
@@ -217,6 +218,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
     before = text[max(0, start - 40) : start]
     if _IDENTIFIER_BEFORE.search(before):
         return None  # GPT-4, COVID-19, G7: part of a name
+    if re.search(r"[§¶]\s*$", before) or _CODE_TITLE_AFTER.match(text, end):
+        return None  # "18 U.S.C. § 1350", "29 CFR 1910": a code's title and section
     if before.endswith("/") or text.startswith("/", end):
         return None  # 2024/1689, 12/05: an identifier or a date, not a quantity
     if _PERIOD_NAME_AFTER.match(text, end):

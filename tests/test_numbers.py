@@ -75,6 +75,8 @@ def test_reads_currency(text: str, unit: str) -> None:
         "Twelve Months Ending June 30",
         "for the three- and six-month periods ended April 1",
         "Report. (2) The information in the Report is fair",  # a list item's number
+        "pursuant to 18 U.S.C. § 1350 and ¶ 12",  # a code's title, section, paragraph
+        "under 29 CFR 1910",
     ],
 )
 def test_not_quantities(text: str) -> None:
