@@ -122,7 +122,9 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
             if (head, value) == (cells[0][0], cells[0][2]):  # the figure labels the row
                 whole = "; ".join(row.split(" | "))
                 return f"{whole} [{n}]." if len(whole) <= MAX_CLAUSE else f"{head}: {value} [{n}]."
-            return f"{label}, {head}: {value} [{n}]."
+            lead = f"{label}, {head}"
+            first = f"{value}: " if numbers.checkable(lead) else ""  # "Item 2 …" in a header
+            return f"{first}{lead}: {value} [{n}]."
         offset += width + len(" | ")
     return ""
 

@@ -285,3 +285,17 @@ def test_a_question_about_a_change_is_not_answered_with_a_share() -> None:
     follow_up = rewrite("And the year before?", "How fast did the patent stock grow in 2023?")
     assert not states_change(follow_up, share, "percent")
     assert states_change("What share of the patents did Atlantis hold?", share, "percent")
+
+
+def test_a_row_whose_header_holds_a_number_states_its_figure_first() -> None:
+    # A running page header ("PART I Item 2") merged into the column header.
+    unit = _unit(
+        "Intelligent Cloud | PART I Item 2 SEGMENT RESULTS Three Months Ended March 31, 2023: "
+        "9,476 million | PART I Item 2 SEGMENT RESULTS Three Months Ended March 31, 2022: "
+        "8,391 million"
+    )
+    question = (
+        "What was operating income for Intelligent Cloud for the three months ended March 31, 2023?"
+    )
+    text = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(text)[0].value == 9_476e6
