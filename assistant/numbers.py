@@ -131,9 +131,10 @@ _PREFIX = re.compile(
 _CITATION = re.compile(r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
 _MONTH_AFTER = re.compile(rf"\s(?:{MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$", re.IGNORECASE)
+# "18 U.S.C.", "29 CFR": the title of a code of laws or regulations, not a quantity.
+_CODE_TITLE_AFTER = re.compile(r"\s+(?:U\.\s?S\.\s?C\.|USC\b|C\.\s?F\.\s?R\.|CFR\b)")
 # "Three Months Ended June 30" names a reporting period (a column of a financial statement),
 # it does not state a quantity.
-_CODE_TITLE_AFTER = re.compile(r"\s+(?:U\.\s?S\.\s?C\.|USC\b|C\.\s?F\.\s?R\.|CFR\b)")
 _PERIOD_NAME_AFTER = re.compile(
     r"(?:-\s+(?:and|or)\s+\w+)?[\s-]+(?:months?|weeks?|quarters?)(?:\s+periods?)?\s+end(?:ed|ing)\b",
     re.I,

@@ -91,7 +91,7 @@ _MONEY_ASKED = re.compile(
 _SAME_MEASURE = {
     "revenues": "revenue", "sales": "revenue", "earnings": "income", "profit": "income",
     "profits": "income", "losses": "income", "expenses": "cost", "expense": "cost",
-    "spend": "cost", "spent": "cost", "costs": "cost",
+    "spend": "cost", "spent": "cost",
 }  # fmt: skip
 
 
@@ -102,7 +102,9 @@ def measures(text: str) -> list[str]:
     return [_SAME_MEASURE.get(w, w) for w in found]
 
 
-SECTION_MEASURE_WORDS = 3  # a section heading this short names a measure ("Operating Income")
+# A section heading this short names a measure ("Operating Income", "Net sales"); a longer one
+# describes a group of rows. Not tuned: the length of a measure's name.
+SECTION_MEASURE_WORDS = 3
 
 
 def measure_conflicts(question: str, row: str) -> bool:
