@@ -67,21 +67,31 @@ def test_section_lines_without_colon_head_the_rows_below() -> None:
     assert _cell(diluted, "Three Months Ended March 31, 2023").value == 2.45
 
 
-def test_a_wrapped_label_is_not_a_section(tmp_path: Path) -> None:
+def _made_up_page(tmp_path: Path, words: list[tuple[float, float, str]], size: int = 9) -> str:
+    """The text read back from a one-page PDF with `words` set at (x, y)."""
     import pymupdf
 
     doc = pymupdf.open()
     page = doc.new_page()
-    put = page.insert_text
-    put((72, 60), "(in millions)", fontsize=9)
-    put((72, 80), "Operating Income", fontsize=9)
-    put((80, 92), "Cloud", fontsize=9)
-    put((300, 92), "9,476", fontsize=9)
-    put((80, 104), "Net cash provided by operating activities of", fontsize=9)
-    put((80, 116), "continuing operations", fontsize=9)
-    put((300, 116), "1,250", fontsize=9)
+    for x, y, text in words:
+        page.insert_text((x, y), text, fontsize=size)
     doc.save(str(tmp_path / "t.pdf"))
-    text = read(tmp_path / "t.pdf").pages[0].text
+    return read(tmp_path / "t.pdf").pages[0].text
+
+
+def test_a_wrapped_label_is_not_a_section(tmp_path: Path) -> None:
+    text = _made_up_page(
+        tmp_path,
+        [
+            (72, 60, "(in millions)"),
+            (72, 80, "Operating Income"),
+            (80, 92, "Cloud"),
+            (300, 92, "9,476"),
+            (80, 104, "Net cash provided by operating activities of"),
+            (80, 116, "continuing operations"),
+            (300, 116, "1,250"),
+        ],
+    )
     assert _row(text, "Operating Income: Cloud")
     wrapped = _row(text, "activities of continuing operations")
     assert wrapped.startswith("Operating Income: Net cash provided by")
