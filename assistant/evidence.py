@@ -19,7 +19,7 @@ from assistant.embed import Embedder
 from assistant.figures import has_kind
 from assistant.lexical import tokenize
 from assistant.question import names, wanted_kind
-from assistant.types import Evidence, Hit
+from assistant.types import Evidence, Hit, row_label
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|P\.L|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
 _LEANS_BACK = re.compile(
@@ -130,7 +130,7 @@ def select(
 def label_terms(unit: str) -> set[str]:
     """The terms of a table row's own label ("Additions to property, plant, and equipment");
     empty for a sentence."""
-    return set(tokenize(unit.split(" | ")[0].rpartition(": ")[2])) if " | " in unit else set()
+    return set(tokenize(row_label(unit)[1]))
 
 
 def _label_match(unit: str, weights: dict[str, float]) -> float:

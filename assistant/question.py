@@ -16,7 +16,7 @@ import re
 
 from assistant import numbers
 from assistant.lexical import tokenize
-from assistant.types import own_part
+from assistant.types import own_part, row_label
 
 _NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
@@ -114,10 +114,8 @@ def measure_conflicts(question: str, row: str) -> bool:
     question names ("What was operating income for Intelligent Cloud?"). A longer section
     heading describes a group of rows ("Changes in operating assets and liabilities:") rather
     than what each measures. Rows and questions naming no measure never conflict."""
-    if " | " not in row:
-        return False
+    section, label = row_label(row)
     asked = measures(own_part(question)) or measures(question)
-    section, _, label = row.split(" | ")[0].rpartition(": ")
     own = measures(label)
     if not own and len(section.split()) <= SECTION_MEASURE_WORDS:
         own = measures(section)

@@ -17,6 +17,15 @@ def own_part(question: str) -> str:
     return question.split(FOLLOW_UP_MARK)[0]
 
 
+def row_label(unit: str) -> tuple[str, str]:
+    """A table row's section heading and its own label ("Revenue: Intelligent Cloud | …" →
+    "Revenue", "Intelligent Cloud"); ("", "") for a sentence."""
+    if " | " not in unit:
+        return "", ""
+    section, _, label = unit.split(" | ")[0].rpartition(": ")
+    return section, label
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What is known about a source file besides its text."""

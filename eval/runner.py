@@ -139,14 +139,14 @@ def gated_summary(report: dict, limits: dict) -> tuple[str, dict]:
     return split, summary
 
 
-def limits_for(datasets: list[Path], given: Path | None, bundled: Path) -> Path | None:
+def limits_for(datasets: list[Path], given: Path | None, default: Path) -> Path | None:
     """The limits file to check a run against: the one given, else the bundled dataset's own
-    (`bundled`) when the run is on that dataset alone; another dataset gets none, since the
+    (`default`) when the run is on that dataset alone; another dataset gets none, since the
     bundled floors say nothing about it."""
     if given is not None:
         return given
     alone = [d.resolve() for d in datasets] == [BUNDLED.resolve()]
-    return bundled if alone else None
+    return default if alone else None
 
 
 def failures(report: dict, thresholds_path: Path = FLOORS) -> list[str]:

@@ -181,7 +181,7 @@ def _numeric_tables(lines: list[Line]) -> list[Table]:
         end = _table_end(lines, i)
         if end > i:
             start = i
-            label_end = max(c.x1 for ln in lines[i:end] for c in ln.cells if not c.figure)
+            label_end = _label_end(lines[i:end])
             while start > floor and _section_label(lines[start - 1], lines[start], label_end):
                 start -= 1
             table, frame = _render(lines, start, end, floor, frame)
@@ -191,6 +191,13 @@ def _numeric_tables(lines: list[Line]) -> list[Table]:
         else:
             i += 1
     return tables
+
+
+def _label_end(body: list[Line]) -> float:
+    """The right edge of the label column. Figures left of the end of some label belong to
+    that label ("net of tax of $76, … and $(32)" wrapped over two lines): the figure columns
+    lie right of every label."""
+    return max((c.x1 for ln in body for c in ln.cells if not c.figure), default=0.0)
 
 
 def _section_label(line: Line, below: Line, label_end: float) -> bool:
@@ -255,9 +262,7 @@ def _render(
     lines: list[Line], start: int, end: int, floor: int, previous: Frame | None
 ) -> tuple[Table, Frame]:
     body = lines[start:end]
-    # Figures left of the end of some label belong to that label ("net of tax of $76, … and
-    # $(32)" wrapped over two lines): the figure columns lie right of every label.
-    label_end = max((c.x1 for ln in body for c in ln.cells if not c.figure), default=0.0)
+    label_end = _label_end(body)
     head, unit_text = _above(lines, start, floor, _columns(body, label_end))
     frame = _frame(head, unit_text, body, previous, label_end)
     columns, headers, label_header = list(frame.columns), frame.headers, frame.label_header
@@ -265,7 +270,7 @@ def _render(
     section, wrapped = "", ""
     for k, line in enumerate(body):
         if not line.is_row:
-            below = body[k + 1] if k + 1 < len(body) else line
+            below = body[k + 1]  # a table ends with a row
             if _names_section(line, below, label_end):  # under a section line: its subsection
                 above = section if k and not body[k - 1].is_row else ""
                 section = " ".join(t for t in (above, wrapped, line.text.rstrip(":")) if t)
