@@ -67,6 +67,20 @@ def test_section_lines_without_colon_head_the_rows_below() -> None:
     assert _cell(diluted, "Three Months Ended March 31, 2023").value == 2.45
 
 
+def test_running_headers_and_footers_are_no_part_of_a_table() -> None:
+    # Every page of MSFT's filing opens with "PART I" / "Item 2" and its statements close with
+    # "Refer to accompanying notes." above the page number: neither heads a column nor is a row.
+    pages = read(shared_filings() / "2023 Q2 MSFT.pdf").pages
+    summary = _row(pages[35].text, "Operating income")
+    assert "PART I" not in summary and "Item 2" not in summary
+    assert _cell(summary, "SUMMARY RESULTS OF OPERATIONS Three Months Ended March 31, 2023")
+    rows = [ln for page in pages[2:7] for ln in page.text.split("\n\n") if " | " in ln]
+    assert rows and not [row for row in rows if "Refer to accompanying notes" in row]
+    # a statement's last "Total" row recurs at the foot of pages and stays a row
+    totals = [ln for ln in pages[14].text.split("\n\n") if ln.endswith("$94,931 million")]
+    assert totals and _cell(totals[0], "Adjusted Cost Basis").value == 98_700e6
+
+
 def _made_up_page(tmp_path: Path, words: list[tuple[float, float, str]], size: int = 9) -> str:
     """The text read back from a one-page PDF with `words` set at (x, y)."""
     import pymupdf

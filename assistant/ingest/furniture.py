@@ -1,4 +1,5 @@
-"""Page numbers of running headers and footers, removed from a PDF's page texts.
+"""Running headers and footers of a PDF: their page numbers removed from the page texts, and
+the lines themselves kept out of tables.
 
 Most reports and filings repeat a line at the top or bottom of every page ("Apple Inc. | Q2
 2023 Form 10-Q | 7", "National Archives and Records Administration / Page 4 / Strategic
@@ -34,6 +35,30 @@ def _mask(paragraph: str) -> str:
 def _edges(paragraphs: list[str]) -> set[int]:
     n = len(paragraphs)
     return set(range(min(EDGE, n))) | set(range(max(0, n - EDGE), n))
+
+
+def running_lines(pages: list[list[str | None]]) -> frozenset[str]:
+    """The running lines among pages' visual lines (each page's lines, top to bottom; None
+    for a table row, which never runs), by their masked text: lines that open or close at
+    least MIN_PAGES pages, counted from the page's edge inwards, each only below (or above)
+    running lines ("PART I", then "Item 2", above a statement's title and column headers). A
+    statement's column headers recur too, but under a title of their own, and a last "Total"
+    row is a row, so neither is reached. Running lines are never part of a table."""
+    running: set[str] = set()
+    for edge in (pages, [lines[::-1] for lines in pages]):
+        for depth in range(EDGE):
+            seen: defaultdict[str, set[int]] = defaultdict(set)
+            for k, lines in enumerate(edge):
+                masks = [None if line is None else _mask(line) for line in lines[: depth + 1]]
+                inner = masks[depth] if len(masks) > depth else None
+                if inner is not None and all(m in running for m in masks[:depth]):
+                    seen[inner].add(k)
+            running |= {mask for mask, on in seen.items() if len(on) >= MIN_PAGES}
+    return frozenset(running)
+
+
+def is_running(line: str, running: frozenset[str]) -> bool:
+    return _mask(line) in running
 
 
 def strip_page_numbers(pages: list[Page]) -> list[Page]:

@@ -40,6 +40,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.ingest.furniture import is_running
+
 _FIGURE = re.compile(r"^\(?[-–]?\$?\s?\(?\d[\d,]*(?:\.\d+)?\)?\s?%?\)?$|^[—–-]{1,2}%?$")
 # A unit line: "(In millions, except per share amounts)", "(in thousands)", "Dollars in
 # millions" at the start of a line; not "growth in millions of users" inside a sentence.
@@ -165,9 +167,10 @@ def _line(words: list[tuple]) -> Line:
     return Line(min(w[1] for w in words), max(w[3] for w in words), cells)
 
 
-def find_tables(words: list[tuple]) -> list[Table]:
-    """The tables among a page's words, each with its rendered rows."""
-    lines = visual_lines(words)
+def find_tables(words: list[tuple], running: frozenset[str] = frozenset()) -> list[Table]:
+    """The tables among a page's words, each with its rendered rows. Lines that run across
+    the document's pages (`running`, furniture.running_lines) are no part of any table."""
+    lines = [ln for ln in visual_lines(words) if not is_running(ln.text, running)]
     numeric = _numeric_tables(lines)
     taken = {i for t in numeric for i in range(t.first, t.last + 1)}
     return sorted(numeric + _text_tables(lines, taken), key=lambda t: t.bbox[1])

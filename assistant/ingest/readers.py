@@ -28,12 +28,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.errors import DocumentError
-from assistant.ingest.furniture import strip_page_numbers
-from assistant.ingest.pdf_tables import Table, find_tables, readable
+from assistant.ingest.furniture import running_lines, strip_page_numbers
+from assistant.ingest.pdf_tables import Table, find_tables, readable, visual_lines
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "12"
+PARSER_VERSION = "13"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -120,7 +120,11 @@ def _read_pdf(path: Path, data: bytes, limits: Limits) -> Parsed:
         if doc.page_count > limits.pages:
             raise DocumentError(f"{doc.page_count} pages, more than the {limits.pages}-page limit")
         try:
-            pages = [Page(i + 1, _pdf_page_text(page)) for i, page in enumerate(doc)]
+            words = [page.get_text("words") for page in doc]
+            running = running_lines([_line_texts(w) for w in words])
+            pages = [
+                Page(i + 1, _pdf_page_text(page, words[i], running)) for i, page in enumerate(doc)
+            ]
             pages = strip_page_numbers(pages)
         except Exception as exc:
             raise DocumentError(f"corrupt or unreadable PDF ({exc})") from exc
@@ -149,10 +153,15 @@ def _pdf_damage(doc: object, data: bytes) -> list[str]:
     return []
 
 
-def _pdf_page_text(page: object) -> str:
+def _line_texts(words: list[tuple]) -> list[str | None]:
+    """A page's visual lines, top to bottom, None for a labelled table row."""
+    return [None if ln.is_row and ln.label else ln.text for ln in visual_lines(words)]
+
+
+def _pdf_page_text(page: object, words: list[tuple], running: frozenset[str]) -> str:
     """Paragraphs (blocks that continue one another are joined) and table rows, in order.
     Tables found from word positions (pdf_tables.py) replace the lines they cover."""
-    tables = find_tables(page.get_text("words"))  # type: ignore[attr-defined]
+    tables = find_tables(words, running)
     out: list[str] = []
     table: list[list[str]] = []
     paragraph: list[str] = []
