@@ -243,6 +243,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
     bracketed = bool(pre.group("open") and suf.group("close")) and kind != "year"
     if bracketed and _enumerator(text, before, value, tail):
         return None  # "(2) The information contained in the Report …": a list item's number
+    if kind == "number" and _item_number(text, before, tail):
+        return None  # "101 The following financial statements …": an exhibit's number
     if bracketed and text.startswith("%", tail):  # "(4)%": a negative percentage
         kind, tail = "percent", tail + 1
     negative = bool(pre.group("neg")) or bracketed
@@ -276,6 +278,16 @@ def _enumerator(text: str, before: str, value: float, tail: int) -> bool:
 
 
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
+# A quantity is followed by what it counts, never by an article: a plain number that opens a
+# line, a cell or a sentence and is followed by "The" or "A" numbers an item of a list (an
+# exhibit, a clause).
+_ARTICLE_NEXT = re.compile(r"\s+(?:The|A|An|This|These|Those|Each)\s")
+
+
+def _item_number(text: str, before: str, tail: int) -> bool:
+    """Does a plain number open a line, a cell or a sentence, before an article?"""
+    line = re.split(r"[\n|]", before)[-1].strip()
+    return (not line or line[-1] in ".;:") and bool(_ARTICLE_NEXT.match(text, tail))
 
 
 def extract(text: str) -> list[Quantity]:

@@ -77,10 +77,17 @@ def test_reads_currency(text: str, unit: str) -> None:
         "Report. (2) The information in the Report is fair",  # a list item's number
         "pursuant to 18 U.S.C. § 1350 and ¶ 12",  # a code's title, section, paragraph
         "under 29 CFR 1910",
+        "Exhibit | 101 The following financial statements are filed",  # an exhibit's number
+        "Signed.\n3 A copy of the plan is attached",
     ],
 )
 def test_not_quantities(text: str) -> None:
     assert numbers.checkable(text) == []
+
+
+def test_a_number_inside_a_sentence_before_an_article_is_still_a_quantity() -> None:
+    assert [q.value for q in numbers.extract("Net sales were 101. The rest grew")] == [101]
+    assert [q.value for q in numbers.extract("The agency trained 12 A-level staff")] == [12]
 
 
 def test_years_and_dates_are_kept_when_asked_for() -> None:
