@@ -36,11 +36,11 @@ from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
 from assistant.evidence import Weights, select
 from assistant.figures import kind_figures, states_change
-from assistant.lexical import known_or_alias, tokenize
+from assistant.lexical import known_or_alias, places, tokenize
 from assistant.llm import Generator
-from assistant.periods import period_of_figure_fits
+from assistant.periods import period_of_figure_fits, periods_missing
 from assistant.prompt import NOT_COVERED, Source, build_messages, build_sources
-from assistant.question import asks_reason, name_groups, names, wanted_kind
+from assistant.question import asks_reason, measures, name_groups, names, wanted_kind
 from assistant.retrieve import HybridRetriever, Retrieval
 from assistant.scope import missing_cell, uncovered_terms
 from assistant.types import (
@@ -247,12 +247,13 @@ class Answerer:
         """The question's names that an answering unit must be about, with and without their
         initials; only words the library uses count (a name it never mentions is the scope
         check's to refuse, and a paraphrase it does not use cannot be required), or whose full
-        form it uses ("UK" where the library writes "United Kingdom"). A word that
-        named the document (`doc_terms`) does not make a longer name's unit: in Amazon's filing,
-        "Amazon Prime" asks for Prime."""
+        form it uses ("UK" where the library writes "United Kingdom"). A demonym also counts
+        as the place it names ("Chinese": China). A word that named the document (`doc_terms`)
+        does not make a longer name's unit: in Amazon's filing, "Amazon Prime" asks for
+        Prime."""
         knows = self.retriever.knows
         pairs = [
-            (frozenset(t for t in _beyond(g, doc_terms) if known_or_alias(knows, t)), plain)
+            (_known_terms(_beyond(g, doc_terms), knows), plain)
             for g, plain in zip(name_groups(question), name_groups(question, False), strict=True)
         ]
         return tuple(g for g, _ in pairs if g), tuple(p for g, p in pairs if g)
@@ -265,6 +266,13 @@ class Answerer:
                 question, retrieval.hits, self.retriever.knows, self.retriever.title_years()
             )
         )
+
+
+def _known_terms(name: frozenset[str], knows: Callable[[str], bool]) -> frozenset[str]:
+    """A name's terms the library uses (or whose full form it uses), with the places its
+    demonyms name."""
+    kept = {t for t in name if known_or_alias(knows, t)}
+    return frozenset(kept.union(*(places(knows, t) for t in name)))
 
 
 def _beyond(name: frozenset[str], doc_terms: frozenset[str]) -> frozenset[str]:
@@ -314,6 +322,7 @@ def judge(draft: str, ctx: Context) -> Reply:
     checks = [
         check_quantity(q, ctx.sources, cited) for q in numbers.checkable(text, ctx.include_time)
     ]
+    asked = ctx
     if checks and ctx.kind == "none":  # the question's wording did not say it asks for a
         ctx = replace(ctx, kind="any")  # figure, but the reply gives one: check it as such
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence, ctx.focus)
@@ -322,6 +331,7 @@ def judge(draft: str, ctx: Context) -> Reply:
     if not reason and checks and all(ctx.known(c.quantity) for c in checks):
         reason = "only the question's own figures"  # "four" of "the four-year plan"
     if reason:
+        ctx = asked if asks_reason(ctx.question) else ctx  # a reason is not a table's figure
         return replacement(draft, ctx, reason, chosen_by_model(draft, ctx))
     used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
     if used and not cited:
@@ -393,7 +403,17 @@ def replacement(
 
 
 def _may_quote(unit: Evidence, question: str) -> bool:
-    return not (asks_reason(question) and " | " in unit.text)
+    """May the unit be quoted as the answer? To a question asking for a reason, only a
+    sentence (a row of figures gives no reason) from the period asked about that, when the
+    question names a financial measure ("… affecting operating income"), names it too."""
+    if not asks_reason(question):
+        return True
+    asked = measures(question)
+    return (
+        " | " not in unit.text
+        and not periods_missing(question, unit)
+        and (not asked or bool(set(asked) & set(measures(unit.text))))
+    )
 
 
 def _quote_leads_with_answer(unit: Evidence, ctx: Context) -> bool:

@@ -20,7 +20,7 @@ from assistant.figures import can_count, counted, figures_asked_for, has_kind
 from assistant.lexical import ALIASES, tokenize
 from assistant.periods import period_of_figure_fits, periods_missing
 from assistant.prompt import Source
-from assistant.question import initials, measure_conflicts, names
+from assistant.question import extreme_conflicts, initials, measure_conflicts, names
 from assistant.types import Evidence, NumberCheck, Quantity
 
 REFUSAL = re.compile(
@@ -177,7 +177,8 @@ def focus_of(
     "how many", a count that is not a length of time unless time is counted), mention the
     period the question asks about (periods_missing), are about each of its names
     (`subjects`, each a set of terms any of which will do, as `about_of` reads a unit), and,
-    for a table row, measure what it asks (measure_conflicts: not revenue for income). The
+    for a table row, measure what it asks (measure_conflicts: not revenue for income), and do
+    not state only the other end of a range than the one asked (extreme_conflicts). The
     first, and the next only when it scores nearly as well (on the bundled eval's tune split,
     the unit ranked second was right only where it trailed the first by less than 0.05, or by
     far more). Of those two, a unit that counts what "how many" counts ("364,000 digital
@@ -192,6 +193,7 @@ def focus_of(
         and not periods_missing(question, e)
         and all(name & about_of(e) for name in subjects)
         and not measure_conflicts(question, e.text)
+        and not extreme_conflicts(question, e.text)
     ]
     if kind == "count":
         holding = can_count(question, holding)

@@ -139,7 +139,7 @@ def _order(own: str, label_a: str, label_b: str, both: str) -> int | None:
 
 def _speaks_of(terms: set[str], name: str) -> bool:
     """Do these terms hold the name, or the full form of its short form ("united states")?"""
-    return known_or_alias(lambda t: bool(t) and set(tokenize(t)) <= terms, name)
+    return known_or_alias(lambda t: t in terms or (bool(t) and set(tokenize(t)) <= terms), name)
 
 
 def _shown(op: str, a: Given, label_a: str, b: Given, label_b: str) -> Derived:

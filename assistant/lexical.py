@@ -52,9 +52,32 @@ ALIASES = {
 
 
 def known_or_alias(known: Callable[[str], bool], term: str) -> bool:
-    """Does the library use the term (`known`), or the full form of its short form ("UK" where
-    the library writes "United Kingdom")?"""
-    return known(term) or known(ALIASES.get(term, ""))
+    """Does the library use the term (`known`), the full form of its short form ("UK" where
+    the library writes "United Kingdom"), or the place a demonym names ("Chinese" where it
+    writes "China")?"""
+    return known(term) or known(ALIASES.get(term, "")) or bool(places(known, term))
+
+
+# A demonym is its place's name with an English suffix, the name's last letter sometimes
+# dropped: "Chinese" (China), "Japanese" (Japan), "Canadian" (Canada), "Korean" (Korea),
+# "Israeli" (Israel). Word formation, not a list of places. "es" is "-ese" stemmed.
+_DEMONYM_SUFFIXES = ("ese", "es", "ian", "an", "i", "n")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def places(known: Callable[[str], bool], term: str) -> set[str]:
+    """The terms the library uses (`known`) for the place a demonym term may name: the term
+    without its suffix, as is or with one letter back ("chines" → "china"), other than the
+    term's own stem (a plural: "states" is no place called "state")."""
+    own = {term, *tokenize(term)}
+    found = set()
+    for suffix in _DEMONYM_SUFFIXES:
+        base = term.removesuffix(suffix)
+        if base == term or len(base) < 3:
+            continue
+        forms = [base, *(base + c for c in _LETTERS)]
+        found.update(f for f in forms if len(f) >= 4 and f not in own and known(f))
+    return found
 
 
 # Reporting periods are written two ways: a question says "the quarter", "Q2" or "the first
@@ -205,10 +228,12 @@ class LexicalIndex:
         return frozenset(YEAR.findall(" ".join(self.meta.profiles.values())))
 
     def knows(self, text: str) -> bool:
-        """Does every term of `text` occur somewhere in the library?"""
+        """Does every term of `text` occur somewhere in the library? `text` may also be one
+        term already stemmed (a question's names are): stemming twice can change it
+        ("Chinese" → "chines" → "chine")."""
         terms = tokenize(text)
         vocab = self.bm25.vocab_dict if self.meta.ids else {}
-        return bool(terms) and all(t in vocab for t in terms)
+        return bool(text) and (text in vocab or (bool(terms) and all(t in vocab for t in terms)))
 
     def search(
         self,

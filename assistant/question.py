@@ -38,7 +38,11 @@ def _kind(question: str) -> str:
     q = question.lower()
     if asks_reason(q):
         return "none"  # "what was the primary driver behind the change in net income?"
-    if re.search(r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|factor)\b", q):
+    if re.search(
+        r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|(by )?what factor"
+        r"|factor of)\b",
+        q,
+    ):
         return "multiplier"
     if re.search(
         r"\b(?:what|which)\s+(?:(?:is|was|will be)\s+the\s+)?(?:[a-z]+\s+){0,2}(?:year|date)\b"
@@ -66,7 +70,10 @@ def _kind(question: str) -> str:
 
 
 # A question asking for a reason asks for no figure, even about one.
-_REASON = re.compile(r"\b(?:why|drivers?|drove|reasons?|caused?|causes)\b")
+_REASON = re.compile(
+    r"\b(?:why|drivers?|drove|reasons?|caused?|causes|(?:chief|main|primary|key) factors?"
+    r"|factors? (?:behind|affecting|influencing))\b"
+)
 
 
 def asks_reason(question: str) -> bool:
@@ -120,6 +127,27 @@ def measure_conflicts(question: str, row: str) -> bool:
     if not own and len(section.split()) <= SECTION_MEASURE_WORDS:
         own = measures(section)
     return bool(asked and own) and own[0] not in asked
+
+
+# The two ends of a range: a question asking for the smallest is not answered by a unit that
+# states only the largest ("Texas received the largest allocation, …" for "the smallest
+# allocation any state received"). "at least" states a floor, so it counts as the low end but
+# never makes a unit conflict with a question about the high end.
+_HIGH = re.compile(r"\b(?:largest|biggest|highest|greatest|maximum|the most)\b")
+_LOW = re.compile(r"\b(?:smallest|lowest|fewest|least|minimum)\b")
+_FLOOR = re.compile(r"\bat least\b")
+
+
+def extreme_conflicts(question: str, text: str) -> bool:
+    """Does the question ask for one end (the smallest, the highest) and the unit state only
+    the other?"""
+    q, t = own_part(question).lower(), text.lower()
+    asks_high, asks_low = bool(_HIGH.search(q)), bool(_LOW.search(_FLOOR.sub("", q)))
+    if asks_high == asks_low:
+        return False
+    if asks_low:
+        return bool(_HIGH.search(t)) and not _LOW.search(t)
+    return bool(_LOW.search(_FLOOR.sub("", t))) and not _HIGH.search(t)
 
 
 CHANGE_WORDS = (

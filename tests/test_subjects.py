@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from assistant.checks import about, focus_of
 from assistant.documents import naming_terms, period_groups
-from assistant.lexical import LexicalIndex
+from assistant.lexical import LexicalIndex, places
 from assistant.periods import periods_missing
 from assistant.question import initials, name_groups
 from assistant.types import Chunk, Evidence, Filters, Hit
@@ -62,6 +62,30 @@ def test_a_table_row_measuring_something_else_cannot_answer() -> None:
     assert focus_of([loss], "amount", question) == [loss]  # a loss is a negative income
     sales = _unit("Net sales: Cloud | Three Months Ended March 31, 2023: 30,100 million")
     assert focus_of([sales], "amount", "What revenue did the Cloud segment report?") == [sales]
+
+
+def test_a_passage_stating_only_the_other_end_of_a_range_cannot_answer() -> None:
+    question = "What was the smallest grant any state received?"
+    largest = _unit("Ohio received the largest grant, 3.3 billion US dollars.")
+    floor = _unit("Every state received at least 107 million US dollars.")
+    assert focus_of([largest, floor], "amount", question) == [floor]
+    lowest = _unit("Vermont received the lowest grant, 107 million US dollars.")
+    asked_high = "What was the highest grant any state received?"
+    assert focus_of([lowest, largest], "amount", asked_high) == [largest]
+    assert focus_of([floor], "amount", asked_high) == [floor]  # a floor is no low end
+
+
+def test_a_demonym_names_the_place_the_library_writes() -> None:
+    library = {"china", "japan", "canada", "amazon", "state"}.__contains__
+    assert places(library, "chinese") == {"china"} == places(library, "chines")  # as stemmed
+    assert places(library, "japanese") == {"japan"}
+    assert places(library, "canadian") == {"canada"}
+    assert places(library, "amazon") == set() and places(library, "states") == set()
+    question = "How many patents did Chinese firms file?"
+    subjects = (frozenset(name_groups(question)[0] | places(library, "chines")),)
+    row = _unit("Region: China | Patents (2023): 15")
+    sentence = _unit("Industry filed 51 patents in 2023.")
+    assert focus_of([sentence, row], "count", question, subjects) == [row]
 
 
 def test_a_subject_named_earlier_in_the_paragraph_or_as_a_country_alias_counts() -> None:
