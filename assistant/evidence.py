@@ -119,12 +119,39 @@ def select(
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
-        before = _headings_before(chunk.text, sentence)
+        before = f"{chunk.section} {_headings_before(chunk.text, sentence)}".strip()
         scored.append(
             Evidence(i, sentence, score, overlap, head, chunk.title, before, lead, chunk.year)
         )
+    in_order = list(scored)
     scored.sort(key=lambda e: -e.score)
-    return _dedupe(scored)[:n]
+    asked = set(tokenize(question)) - doc_terms
+    best = [_total_for(e, in_order, asked) for e in _dedupe(scored)[:n]]
+    return _dedupe(sorted(best, key=lambda e: -e.score))
+
+
+def _total_for(unit: Evidence, in_order: list[Evidence], asked: set[str]) -> Evidence:
+    """A table row whose own label the question does not use (none of its terms) is one line
+    of a breakdown the question did not ask about; a question that names no line asks for the
+    whole, so the first "Total" row below it in the same table (same chunk, section and column
+    headers) takes its place, with its own score."""
+    section, label = row_label(unit.text)
+    if not label or label.lower().startswith("total") or label_terms(unit.text) & asked:
+        return unit
+    below = in_order[in_order.index(unit) + 1 :]
+    for other in below:
+        if other.hit != unit.hit or _columns(other.text) != _columns(unit.text):
+            return unit  # the table ended
+        other_section, other_label = row_label(other.text)
+        if other_section == section and other_label.lower().startswith("total"):
+            return other
+    return unit
+
+
+def _columns(unit: str) -> tuple[str, ...]:
+    """A table row's column headers ("Three Months Ended July 30, 2023", …); () for a
+    sentence."""
+    return tuple(cell.rpartition(": ")[0] for cell in unit.split(" | ")[1:])
 
 
 def label_terms(unit: str) -> set[str]:

@@ -10,7 +10,7 @@ close to the question (the relevance floor).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,9 @@ from assistant.store import Store, fingerprint
 from assistant.types import Chunk, DocumentRecord, Filters, Hit
 
 OUTSIDE = 2  # chunks from outside the named documents kept after theirs
+# How many following chunks may finish a table a retrieved chunk ends in. Not tuned: a bound
+# on added text (three 200-token chunks hold the rest of a statement page's table).
+TABLE_CHUNKS = 3
 
 
 def chosen(order: list[str], rankings: tuple[list[str], ...], top_k: int, keep: int) -> list[str]:
@@ -41,6 +44,28 @@ class Retrieval:
     best_dense: float
     query_embedding: np.ndarray
     doc_terms: frozenset[str] = frozenset()  # the question's terms that named the documents
+
+
+def next_chunk_id(chunk_id: str) -> str:
+    """The id of the chunk after this one in its document ("doc:hash:7" → "doc:hash:8")."""
+    stem, _, n = chunk_id.rpartition(":")
+    return f"{stem}:{int(n) + 1}" if n.isdigit() else ""
+
+
+def _ends_in_row(text: str) -> bool:
+    return " | " in text.rstrip().rpartition("\n")[2]
+
+
+def rows_after(text: str, following: str) -> tuple[str, bool]:
+    """The table rows that open `following` and are not already in `text` (chunks overlap),
+    up to the first line that is not a row; and whether the table ended there."""
+    rows = []
+    for line in filter(None, map(str.strip, following.splitlines())):
+        if " | " not in line:
+            return "\n\n".join(rows), True
+        if line not in text:
+            rows.append(line)
+    return "\n\n".join(rows), False
 
 
 class HybridRetriever:
@@ -188,10 +213,38 @@ class HybridRetriever:
         for chunk in filter(self.visible, self._fetch([c for c in ranked if c not in by_id])):
             by_id[chunk.chunk_id] = (chunk, None)
         lex = dict(lexical)
-        return [
+        hits = [
             Hit(chunk=by_id[cid][0], score=scores[cid], dense=by_id[cid][1], lexical=lex.get(cid))
             for cid in ranked
             if cid in by_id
+        ]
+        return self._tables_finished(hits)
+
+    def _tables_finished(self, hits: list[Hit]) -> list[Hit]:
+        """Hits whose chunk ends inside a table get the rest of that table's rows from the
+        chunks after it on the same page (up to TABLE_CHUNKS of them): a chunk holds a few
+        rows of a long table, and the row that answers (often its "Total") may be past the
+        cut. Same page, so the citation is unchanged; what is added is the page's own text."""
+        texts = [h.chunk.text for h in hits]
+        cursor = {i: h.chunk.chunk_id for i, h in enumerate(hits) if _ends_in_row(h.chunk.text)}
+        for _ in range(TABLE_CHUNKS):
+            wanted = {i: next_chunk_id(cid) for i, cid in cursor.items()}
+            fetched = filter(self.visible, self._fetch([c for c in wanted.values() if c]))
+            following = {c.chunk_id: c for c in fetched}
+            for i, nid in wanted.items():
+                after = following.get(nid)
+                if after is None or after.page != hits[i].chunk.page:
+                    del cursor[i]
+                    continue
+                rows, ended = rows_after(texts[i], after.text)
+                texts[i] = f"{texts[i]}\n\n{rows}".rstrip()
+                if ended:
+                    del cursor[i]
+                else:
+                    cursor[i] = nid
+        return [
+            h if t == h.chunk.text else replace(h, chunk=replace(h.chunk, text=t))
+            for h, t in zip(hits, texts, strict=True)
         ]
 
     def _fetch(self, ids: list[str]) -> list[Chunk]:

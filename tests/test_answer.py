@@ -217,6 +217,14 @@ def test_a_figure_about_another_subject_the_library_knows_is_not_the_answer(
     assert "67.2" not in shown
 
 
+def test_a_question_naming_a_demonym_is_answered_from_its_place_s_row(corpus_assistant) -> None:
+    """The library writes "China" in the row and uses "Chinese" elsewhere; the question's
+    "Chinese" is stemmed once, not twice, and names China."""
+    question = "How many notable machine learning models came from Chinese institutions in 2023?"
+    _, answer, _ = ask(corpus_assistant, "[1]", question)
+    assert answer.numbers and "15" in answer.text and "51" not in answer.text
+
+
 def test_a_fragment_does_not_pick_a_row_of_another_subject(corpus_assistant) -> None:
     question = "How much BEAD funding was allocated to the European Union?"
     _, answer, _ = ask(corpus_assistant, "[1] 21", question)
@@ -303,3 +311,40 @@ def test_a_difference_no_source_states_is_computed_from_the_chats_cited_figures(
     assert "$67.2 billion (United States) [1]" in gap.text and "(China) [2]" in gap.text
     first, second = gap.citations
     assert "67.2" in first.chunk.text and "7.8" in second.chunk.text
+
+
+@pytest.fixture(scope="module")
+def filing_page_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """An Assistant over one real 10-Q page whose stock-based compensation table is longer
+    than a chunk: its rows fall in three chunks, the "Total" row in the last."""
+    import pymupdf
+
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from tests.conftest import shared_filings
+
+    folder = tmp_path_factory.mktemp("filing-page")
+    with pymupdf.open(shared_filings() / "2023 Q2 NVDA.pdf") as doc:
+        doc.select([10])
+        doc.save(folder / "nvda-note-4.pdf")
+    assistant = Assistant(Settings(data_dir=folder / "data", backend="llamacpp"))
+    assert not assistant.ingest([folder / "nvda-note-4.pdf"]).failed
+    return assistant
+
+
+def test_a_table_cut_by_chunking_is_read_to_its_end(filing_page_assistant) -> None:
+    hits = filing_page_assistant.retriever.retrieve("stock-based compensation expense", 8).hits
+    opening = [h for h in hits if "Cost of revenue |" in h.chunk.text]
+    assert opening and all("Total | Three Months Ended" in h.chunk.text for h in opening)
+
+
+def test_a_question_naming_no_line_of_a_breakdown_gets_its_total(filing_page_assistant) -> None:
+    question = "How much stock-based compensation expense was recorded in the three months ended July 30, 2023?"
+    _, answer, _ = ask(filing_page_assistant, "[1]", question)
+    assert "$842 million" in answer.text and "$31 million" not in answer.text
+    question = (
+        "What was the stock-based compensation expense for research and development in the"
+        " three months ended July 30, 2023?"
+    )
+    _, answer, _ = ask(filing_page_assistant, "[1]", question)
+    assert "600 million" in answer.text
