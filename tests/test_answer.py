@@ -339,7 +339,10 @@ def test_a_table_cut_by_chunking_is_read_to_its_end(filing_page_assistant) -> No
 
 
 def test_a_question_naming_no_line_of_a_breakdown_gets_its_total(filing_page_assistant) -> None:
-    question = "How much stock-based compensation expense was recorded in the three months ended July 30, 2023?"
+    question = (
+        "How much stock-based compensation expense was recorded in the three months ended"
+        " July 30, 2023?"
+    )
     _, answer, _ = ask(filing_page_assistant, "[1]", question)
     assert "$842 million" in answer.text and "$31 million" not in answer.text
     question = (
@@ -348,3 +351,11 @@ def test_a_question_naming_no_line_of_a_breakdown_gets_its_total(filing_page_ass
     )
     _, answer, _ = ask(filing_page_assistant, "[1]", question)
     assert "600 million" in answer.text
+
+
+def test_a_reason_is_not_a_table_s_figure(corpus_assistant) -> None:
+    """A question asking what drove something names no figure to look up; when the model's
+    figure fails the check, no table row's figure stands in for the reason."""
+    question = "What was the main factor behind private AI investment in China in 2023?"
+    _, answer, _ = ask(corpus_assistant, "It was $67.2 billion [1].", question)
+    assert "7.8" not in answer.text and "67.2" not in answer.text, answer.text

@@ -80,6 +80,13 @@ def test_questions_asking_for_a_year_want_a_time_even_when_they_name_money() -> 
     assert wanted_kind("How much did cloud revenue grow year over year?") == "any"
 
 
+def test_a_factor_behind_a_change_is_a_reason_not_a_multiplier() -> None:
+    assert wanted_kind("What was the chief factor affecting the company's operating income?") == (
+        "none"
+    )
+    assert wanted_kind("By what factor did sales grow?") == "multiplier"
+
+
 def test_a_question_about_money_is_not_answered_with_a_share_of_it() -> None:
     row = _unit(
         "Net revenue: Net revenue | Three Months Ended Jul 1, 2023: $ 12,949 million | "
