@@ -385,7 +385,7 @@ def replacement(
     best = _best(ctx)
     if best is None and ctx.kind != "none":
         return refusal(reason, draft)
-    best = best or next((e for e in ctx.evidence if _may_quote(e, ctx.question)), None)
+    best = best or next((e for e in ctx.evidence if _may_quote(e, ctx)), None)
     if best is None:
         return refusal(reason, draft)
     source = ctx.source_of(best)
@@ -402,10 +402,13 @@ def replacement(
     return _composed(quote, ctx, source.n, reason, draft, form="quote")
 
 
-def _may_quote(unit: Evidence, question: str) -> bool:
+def _may_quote(unit: Evidence, ctx: Context) -> bool:
     """May the unit be quoted as the answer? To a question asking for a reason, only a
     sentence (a row of figures gives no reason) from the period asked about that, when the
-    question names a financial measure ("… affecting operating income"), names it too."""
+    question names a financial measure ("… affecting operating income"), names it too, and
+    whose first figure, if it states any, is the one for what was asked (not "decreases of
+    $152 million, $1.2 billion, …, respectively", where the second is operating income's)."""
+    question = ctx.question
     if not asks_reason(question):
         return True
     asked = measures(question)
@@ -413,6 +416,10 @@ def _may_quote(unit: Evidence, question: str) -> bool:
         " | " not in unit.text
         and not periods_missing(question, unit)
         and (not asked or bool(set(asked) & set(measures(unit.text))))
+        and (
+            not numbers.checkable(unit.text)
+            or _quote_leads_with_answer(unit, replace(ctx, kind="any"))
+        )
     )
 
 

@@ -119,7 +119,7 @@ def select(
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
-        before = f"{chunk.section} {_headings_before(chunk.text, sentence)}".strip()
+        before = _headings_before(chunk.text, sentence)
         scored.append(
             Evidence(i, sentence, score, overlap, head, chunk.title, before, lead, chunk.year)
         )

@@ -102,6 +102,9 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     counted = _counting(question, sentence, figures) if kind == "count" else []
     if 0 < len(counted) < len(figures):  # "how many days": "(180 days)", not "six months"
         return counted
+    respective = _respective(question, sentence, figures)
+    if respective is not None:
+        return [respective]
     own = _cell_words if " | " in sentence else clause_words
     texts = [own(sentence, figures, i) for i in range(len(figures))]
     words = [set(tokenize(t)) for t in texts]
@@ -151,6 +154,51 @@ def _bound(
         return None
     upper, lower = _UPPER.search(question), _LOWER.search(question)
     return figures[1] if upper and not lower else figures[0] if lower and not upper else None
+
+
+# "A, B, and C were 1, 2, and 3, respectively": the n-th figure is the n-th item's.
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def _respective(
+    question: str, sentence: str, figures: list[numbers.Quantity]
+) -> numbers.Quantity | None:
+    """In a sentence pairing a list of items with a list of figures ("gross margin, operating
+    income, net income, and diluted EPS … decreases of $152 million, $1.2 billion, $946
+    million, and $0.13, respectively"), the figure of the one item the question names most
+    of; None when the sentence pairs nothing or no one item stands out."""
+    end = _RESPECTIVELY.search(sentence)
+    if end is None:
+        return None
+    paired = [f for f in figures if f.end <= end.start()]
+    if len(paired) < 2:
+        return None
+    after = _items(sentence[paired[-1].end : end.start()], len(paired), last=True)
+    items = after or _items(sentence[: paired[0].start], len(paired), last=False)
+    asked = set(tokenize(own_part(question)))
+    scores = [len(asked & set(item)) for item in items]
+    best = max(scores, default=0)
+    return paired[scores.index(best)] if best and scores.count(best) == 1 else None
+
+
+def _items(text: str, n: int, last: bool) -> list[list[str]]:
+    """The terms of the `n` items of a list, each cut to the length of the shortest so that
+    words shared by all stay out: the list after the figures (`last`: "for the second quarter
+    and first half of fiscal 2024,", whose last item carries the shared "of fiscal 2024"),
+    or the subjects before them ("Current year gross margin, operating income, …, and
+    diluted EPS were …", whose first carries a shared "Current year" and whose last runs on
+    into the verb: the items' last words, the last item's first)."""
+    parts = [tokenize(p) for p in _LIST_SEPARATOR.split(text.strip(" ,")) if p.strip()]
+    if len(parts) < n or (last and len(parts) != n):
+        return []
+    items = parts[-n:] if last else parts[:n]
+    m = min(len(item) for item in items)
+    if not m:
+        return []
+    if last:
+        return [item[:m] for item in items]
+    return [item[-m:] for item in items[:-1]] + [items[-1][:m]]
 
 
 _RANGE = re.compile(r"\s*(?:[–—-]|to|through)\s*")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import numbers
-from assistant.compose import compose
+from assistant.compose import answer_figure, compose
 from assistant.question import wanted_kind
 from assistant.types import Evidence
 
@@ -306,3 +306,28 @@ def test_a_row_whose_header_holds_a_number_states_its_figure_first() -> None:
     )
     text = compose(question, unit, wanted_kind(question), 1)
     assert numbers.checkable(text)[0].value == 9_476e6
+
+
+def test_respectively_pairs_each_item_with_its_figure() -> None:
+    unit = _unit(
+        "Current year gross margin, operating income, net income, and diluted EPS were lowered "
+        "by the charge, which resulted in decreases of $152 million, $1.2 billion, $946 million, "
+        "and $0.13, respectively."
+    )
+    for question, value in (
+        ("By how much did the charge lower operating income?", 1.2e9),
+        ("By how much did the charge lower diluted EPS?", 0.13),
+        ("By how much did the charge lower gross margin?", 152e6),
+    ):
+        figure = answer_figure(question, unit, wanted_kind(question))
+        assert figure is not None and figure.value == value
+    periods = _unit(
+        "Provisions totaled $576 million and $709 million for the second quarter and first "
+        "half of fiscal year 2024, respectively."
+    )
+    for question, value in (
+        ("What were provisions in the first half of fiscal year 2024?", 709e6),
+        ("What were provisions in the second quarter of fiscal year 2024?", 576e6),
+    ):
+        figure = answer_figure(question, periods, "any")
+        assert figure is not None and figure.value == value
