@@ -110,6 +110,8 @@ def review(
         return "no answer in the reply"
     if len(re.findall(r"[A-Za-z]{2,}", _CITE.sub(" ", text))) < MIN_WORDS:
         return "not a sentence"
+    if _REPEATED.search(text):
+        return "the reply repeats itself"
     if any(not c.verified for c in checks):
         return "unverified figure"
     focus = focus_of(evidence, kind, question) if focus is None else focus
@@ -125,6 +127,12 @@ def review(
         if reason:
             return reason
     return ""
+
+
+# A stretch of 20 or more characters said three times over: a model caught in a loop until
+# its token limit ("OLMS prioritizes three performance measures: To monitor … OLMS
+# prioritizes three performance measures: …"). Not tuned: no answer says a phrase thrice.
+_REPEATED = re.compile(r"(.{20,}?)(?:\s*\1){2}", re.DOTALL)
 
 
 def _own_words(text: str, question: str) -> set[str]:

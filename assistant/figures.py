@@ -221,7 +221,9 @@ def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
 _MONTH_TERMS = frozenset(tokenize(numbers.MONTHS.replace("|", " ")))
 
 
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of)\s+((?:[\w-]+\s+){0,3}[\w-]+)", re.IGNORECASE
+)  # what is counted: "how many days", "the number of days"
 _FUNCTION_WORD = re.compile(
     r"\b(?:are|is|were|was|did|does|do|will|would|can|could|has|have|had|in|of|from|for|to|by"
     r"|over|under|with|that|which)\b.*",
@@ -246,22 +248,32 @@ def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
     """Of units holding a count, those that can answer a "how many" question: they count what
     it counts, or hold a count that is not a measure ("every four years" does not answer how
     many patients); a question counting a measure ("how many terabytes") is answered only by
-    a figure of that measure, not by cubic feet. (Preferring the units that name what is
-    counted right after a figure was tried: on the bundled tune split it lost answers stated
-    as "421 have been designated as … factories".)"""
+    a figure of that measure, not by cubic feet. A unit that never names what is counted,
+    in its words or its paragraph, counts something else ("three areas" for "how many staff").
+    (Preferring the units that name what is counted right after a figure was tried: on the
+    bundled tune split it lost answers stated as "421 have been designated as … factories".)"""
     if _MEASURE.match(f" {_counted_noun(question)}"):  # "how many terabytes": nothing else
         return [e for e in units if counted(question, e.text)]
+    nouns = _counted_terms(question)
     return [
         e
         for e in units
         if counted(question, e.text)
-        or any(_MEASURE.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
+        or (
+            any(_MEASURE.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
+            and (not nouns or bool(nouns & set(tokenize(f"{e.lead} {e.with_heading()}"))))
+        )
     ]
 
 
 def _counted_noun(question: str) -> str:
     asked = _HOW_MANY.search(question)
     return asked.group(1) if asked else ""
+
+
+def _counted_terms(question: str) -> set[str]:
+    """The terms of what a "how many" question counts, up to its first verb or preposition."""
+    return set(tokenize(_FUNCTION_WORD.sub("", _counted_noun(question))))
 
 
 def _counting(
@@ -271,10 +283,9 @@ def _counting(
     "six months" of the same sentence. What is counted: the words after "how many", up to the
     first verb or preposition; a figure's noun is among the three words after it, before the
     next figure."""
-    asked = _counted_noun(question)
-    if not asked:
+    nouns = _counted_terms(question)
+    if not nouns:
         return []
-    nouns = set(tokenize(_FUNCTION_WORD.sub("", asked)))
     found = []
     for i, q in enumerate(figures):
         stop = figures[i + 1].start if i + 1 < len(figures) else len(sentence)

@@ -56,8 +56,8 @@ def _kind(question: str) -> str:
         q,
     ):
         return "percent"
-    if re.search(r"\bhow many\b", q):
-        return "count"
+    if re.search(r"\bhow many\b", q) or (re.search(r"\bnumber of\b", q) and not CHANGE.search(q)):
+        return "count"  # "the average number of days" counts days, as "how many days" does
     if _MONEY_ASKED.search(q) and not CHANGE.search(q):
         return "amount"
     if _MONEY.search(q) or re.search(

@@ -359,3 +359,9 @@ def test_a_reason_is_not_a_table_s_figure(corpus_assistant) -> None:
     question = "What was the main factor behind private AI investment in China in 2023?"
     _, answer, _ = ask(corpus_assistant, "It was $67.2 billion [1].", question)
     assert "7.8" not in answer.text and "67.2" not in answer.text, answer.text
+
+
+def test_a_reply_that_repeats_itself_is_not_shown(corpus_assistant) -> None:
+    loop = "China held 378,000 valid AI invention patents at the end of 2023. " * 3
+    shown, answer, _ = ask(corpus_assistant, loop)
+    assert answer.form != "model" and shown.count("378,000") == 1

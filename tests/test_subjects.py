@@ -11,7 +11,7 @@ from assistant.checks import about, focus_of
 from assistant.documents import naming_terms, period_groups
 from assistant.lexical import LexicalIndex, places
 from assistant.periods import periods_missing
-from assistant.question import initials, name_groups
+from assistant.question import initials, name_groups, wanted_kind
 from assistant.types import Chunk, Evidence, Filters, Hit
 
 
@@ -243,8 +243,11 @@ def test_a_question_counting_a_measure_is_answered_only_in_that_measure() -> Non
     files = _unit("The archive receives about 90,000 boxes of paper records each year.")
     question = "How many terabytes of records does the archive receive each year?"
     assert focus_of([feet], "count", question) == []
-    assert focus_of([files], "count", "How many patients does the clinic see?") == [files]
     assert focus_of([feet], "count", "How many patients does the clinic see?") == []
+    # a count that is no measure answers only where its paragraph names what is counted
+    assert focus_of([files], "count", "How many patients does the clinic see?") == []
+    visits = _unit("It sees about 90,000 a year.", lead="The clinic treats patients of 3 towns.")
+    assert focus_of([visits], "count", "How many patients does the clinic see?") == [visits]
 
 
 def test_a_follow_up_is_answered_in_its_own_words_or_beside_the_figure_just_given() -> None:
@@ -264,3 +267,11 @@ def test_a_follow_up_is_answered_in_its_own_words_or_beside_the_figure_just_give
     growth = rewrite("How fast did it grow?", "How many patents did Atlantis hold in 2023?")
     beside = _unit("Atlantis held 378,000 patents. That stock grew by 40 percent in one year.")
     assert Context(growth, "percent", [beside], [], hits, (patents,)).focus == [beside]
+
+
+def test_the_number_of_something_is_counted_as_how_many_of_it() -> None:
+    question = "What target does the plan set for the average number of days to resolve complaints?"
+    assert wanted_kind(question) == "count"
+    measures = _unit("The office tracks three performance measures for complaints.")
+    days = _unit("The office aims to resolve complaints within 90 days on average.")
+    assert focus_of([measures, days], "count", question) == [days]
