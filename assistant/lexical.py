@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 import Stemmer
 
+from assistant.boilerplate import boilerplate_chunks
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "8"
+TOKENIZER_VERSION = "9"
 # Of a document's first page: where reports print their title and issuer. 1200, not 600: the
 # 10-Q covers of the dev filings name the registrant 350-900 characters in, after the form's
 # header (looked at on all five covers, both splits; the federal plans' titles come earlier).
@@ -134,6 +135,7 @@ class _Meta:
     years: list[int]
     profiles: dict[str, str] = field(default_factory=dict)  # source → what names the document
     spread: dict[str, int] = field(default_factory=dict)  # profile term → documents using it
+    boilerplate: list[str] = field(default_factory=list)  # ids of chunks many documents print
 
 
 def spread_of(
@@ -197,6 +199,7 @@ class LexicalIndex:
         )
         meta.profiles = profiles_of(chunks)
         meta.spread = spread_of(chunks, texts, meta.profiles)
+        meta.boilerplate = sorted(boilerplate_chunks(chunks))
         return cls(bm25, meta)
 
     def save(self, path: Path) -> None:
@@ -221,6 +224,11 @@ class LexicalIndex:
     def profile_terms(self) -> dict[str, set[str]]:
         """Each document's profile as terms, made once per index, not once per question."""
         return {source: set(tokenize(text)) for source, text in self.meta.profiles.items()}
+
+    @cached_property
+    def boilerplate(self) -> frozenset[str]:
+        """Ids of the chunks that many documents print word for word (boilerplate.py)."""
+        return frozenset(self.meta.boilerplate)
 
     @cached_property
     def title_years(self) -> frozenset[str]:

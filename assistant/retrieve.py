@@ -192,8 +192,10 @@ class HybridRetriever:
     ) -> Retrieval:
         assert self._lexical is not None
         found = self.store.query(emb, self.candidates, filters)
-        dense = [(c, s) for c, s in found if self.visible(c)]
+        common = self._lexical.boilerplate
+        dense = [(c, s) for c, s in found if self.visible(c) and c.chunk_id not in common]
         lexical = self._lexical.search(query, self.candidates, filters, ignore)
+        lexical = [(cid, s) for cid, s in lexical if cid not in common]
         hits = self._fuse(dense, lexical, top_k)
         best = max((s for _, s in dense), default=0.0)
         return Retrieval(hits=tuple(hits), best_dense=best, query_embedding=emb)

@@ -70,3 +70,48 @@ def test_each_rankings_best_survives_fusion() -> None:
     dense, lexical = ["rowA", "rowB", "rowC"], ["prose", "rowD", "rowA"]
     assert chosen(order, (dense, lexical), 3, keep=1) == ["rowA", "rowB", "rowC", "prose"]
     assert chosen(order, (dense, lexical), 3, keep=0) == ["rowA", "rowB", "rowC"]
+
+
+def test_text_many_documents_print_word_for_word_is_not_retrieved(tmp_path) -> None:
+    """Each filing ends with the same certification; a question sharing its words gets the
+    filing's own passages, never the certification."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    certification = " ".join(
+        f"{i}. Based on my knowledge, this report does not contain any untrue statement of a "
+        f"material fact or omit to state a material fact necessary to make the statements made, "
+        f"in light of the circumstances under which they were made, not misleading ({part})."
+        for i, part in enumerate(("the period", "the registrant", "the controls", "the audit"))
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, fact in (
+        ("alpha", "Alpha announced the acquisition of a robot maker for 1.7 billion dollars."),
+        ("beta", "Beta reported no significant acquisitions in the quarter."),
+        ("gamma", "Gamma sold its memory business for 9 billion dollars."),
+    ):
+        business = " ".join(
+            f"{name.title()} sells product line {k} in region {k}." for k in range(30)
+        )
+        (docs / f"{name}.md").write_text(
+            f"# {name.title()} quarterly report\n\n{fact} {business}\n\n"
+            f"## Certification\n\n{certification}\n"
+        )
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", backend="llamacpp"))
+    assert not assistant.ingest([docs]).failed
+    question = "Did the report state any untrue material fact about the period?"
+    hits = assistant.retriever.retrieve(question, 6).hits
+    own = ("sells product line", "acquisition", "memory business")
+    assert hits and all(any(words in h.chunk.text for words in own) for h in hits)
+
+
+def test_a_table_row_is_data_however_common_its_label() -> None:
+    from assistant.boilerplate import boilerplate_chunks
+    from assistant.types import Chunk
+
+    chunks = [
+        Chunk(f"{d}:h:0", d, f"{d}.pdf", d, 1, f"Total assets | June 30, 2023: {n} million")
+        for d, n in (("a", 5), ("b", 6), ("c", 7))
+    ]
+    assert boilerplate_chunks(chunks) == set()
