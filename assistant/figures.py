@@ -248,22 +248,30 @@ def can_count(question: str, units: list[Evidence]) -> list[Evidence]:
     """Of units holding a count, those that can answer a "how many" question: they count what
     it counts, or hold a count that is not a measure ("every four years" does not answer how
     many patients); a question counting a measure ("how many terabytes") is answered only by
-    a figure of that measure, not by cubic feet. A unit that never names what is counted,
-    in its words or its paragraph, counts something else ("three areas" for "how many staff").
-    (Preferring the units that name what is counted right after a figure was tried: on the
-    bundled tune split it lost answers stated as "421 have been designated as … factories".)"""
+    a figure of that measure, not by cubic feet. A unit that neither names what is counted
+    (in its words or its paragraph) nor follows a count with a word of the question counts
+    something else: "three areas" does not answer "how many staff", while "523 votes" answers
+    "how many members voted". (Preferring the units that name what is counted right after a
+    figure was tried: on the bundled tune split it lost answers stated as "421 have been
+    designated as … factories".)"""
     if _MEASURE.match(f" {_counted_noun(question)}"):  # "how many terabytes": nothing else
         return [e for e in units if counted(question, e.text)]
-    nouns = _counted_terms(question)
-    return [
-        e
-        for e in units
-        if counted(question, e.text)
-        or (
-            any(_MEASURE.match(e.text, q.end) is None for q in kind_figures(e.text, "count"))
-            and (not nouns or bool(nouns & set(tokenize(f"{e.lead} {e.with_heading()}"))))
-        )
-    ]
+    return [e for e in units if counted(question, e.text) or _counts_something(question, e)]
+
+
+def _counts_something(question: str, unit: Evidence) -> bool:
+    """Does the unit hold a count that is no measure, and either name what the question
+    counts (in its words or its paragraph) or follow a count with a word of the question?"""
+    figures = kind_figures(unit.text, "count")
+    if all(_MEASURE.match(unit.text, q.end) is not None for q in figures):
+        return False
+    nouns, asked = _counted_terms(question), set(tokenize(question))
+    after = (set(tokenize(" ".join(unit.text[q.end :].split()[:3]))) for q in figures)
+    return (
+        not nouns
+        or bool(nouns & set(tokenize(f"{unit.lead} {unit.with_heading()}")))
+        or any(asked & words for words in after)
+    )
 
 
 def _counted_noun(question: str) -> str:

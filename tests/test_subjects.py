@@ -248,6 +248,9 @@ def test_a_question_counting_a_measure_is_answered_only_in_that_measure() -> Non
     assert focus_of([files], "count", "How many patients does the clinic see?") == []
     visits = _unit("It sees about 90,000 a year.", lead="The clinic treats patients of 3 towns.")
     assert focus_of([visits], "count", "How many patients does the clinic see?") == [visits]
+    # ... or where the count is followed by a word of the question
+    votes = _unit("The parliament approved the act with 523 votes in favour.")
+    assert focus_of([votes], "count", "How many members of parliament voted for it?") == [votes]
 
 
 def test_a_follow_up_is_answered_in_its_own_words_or_beside_the_figure_just_given() -> None:
