@@ -322,7 +322,7 @@ def judge(draft: str, ctx: Context) -> Reply:
     checks = [
         check_quantity(q, ctx.sources, cited) for q in numbers.checkable(text, ctx.include_time)
     ]
-    asked = ctx
+    as_asked = ctx
     if checks and ctx.kind == "none":  # the question's wording did not say it asks for a
         ctx = replace(ctx, kind="any")  # figure, but the reply gives one: check it as such
     reason = review(text, checks, ctx.question, ctx.kind, ctx.evidence, ctx.focus)
@@ -331,7 +331,7 @@ def judge(draft: str, ctx: Context) -> Reply:
     if not reason and checks and all(ctx.known(c.quantity) for c in checks):
         reason = "only the question's own figures"  # "four" of "the four-year plan"
     if reason:
-        ctx = asked if asks_reason(ctx.question) else ctx  # a reason is not a table's figure
+        ctx = as_asked if asks_reason(ctx.question) else ctx  # a reason is no table's figure
         return replacement(draft, ctx, reason, chosen_by_model(draft, ctx))
     used = sorted(set(cited) | {c.citation for c in checks if c.citation is not None})
     if used and not cited:
