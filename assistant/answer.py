@@ -403,23 +403,26 @@ def replacement(
 
 
 def _may_quote(unit: Evidence, ctx: Context) -> bool:
-    """May the unit be quoted as the answer? To a question asking for a reason, only a
-    sentence (a row of figures gives no reason) from the period asked about that, when the
-    question names a financial measure ("… affecting operating income"), names it too, and
-    whose first figure, if it states any, is the one for what was asked (not "decreases of
-    $152 million, $1.2 billion, …, respectively", where the second is operating income's)."""
+    """May the unit be quoted as the answer to a question that asks for no figure? Only when
+    its first figure, if it states any, is the one for what was asked: a reader takes the
+    first figure of a quote as the answer ("Acquisitions … June 30, 2022: (259 million) | …"
+    for "did the company announce any acquisitions in Q2 2023?"). To a question asking for a
+    reason, moreover, only a sentence (a row of figures gives no reason) from the period asked
+    about that, when the question names a financial measure ("… affecting operating income"),
+    names it too (not "decreases of $152 million, $1.2 billion, …, respectively", where the
+    second is operating income's)."""
+    leads = not numbers.checkable(unit.text) or _quote_leads_with_answer(
+        unit, replace(ctx, kind="any")
+    )
     question = ctx.question
     if not asks_reason(question):
-        return True
+        return leads
     asked = measures(question)
     return (
-        " | " not in unit.text
+        leads
+        and " | " not in unit.text
         and not periods_missing(question, unit)
         and (not asked or bool(set(asked) & set(measures(unit.text))))
-        and (
-            not numbers.checkable(unit.text)
-            or _quote_leads_with_answer(unit, replace(ctx, kind="any"))
-        )
     )
 
 

@@ -25,7 +25,8 @@ from assistant.types import Evidence, NumberCheck, Quantity
 
 REFUSAL = re.compile(
     r"do(?:es)? not (?:say|mention|state|contain|provide|specify)|not (?:mentioned|stated|found"
-    r"|available|provided)|no information|cannot (?:find|answer|determine)|don't (?:say|know)",
+    r"|available|provided)|no information|cannot (?:find|answer|determine)|don't (?:say|know)"
+    r"|\b(?:no|none of the) sources? (?:answers?|says?|states?|gives?|mentions?)",
     re.IGNORECASE,
 )
 _CITE = re.compile(r"\[\s*(?:source\s*)?(\d+(?:\s*[,;]\s*\d+)*)\s*\]", re.IGNORECASE)

@@ -203,15 +203,16 @@ def _currency(pre: re.Match[str], suf: re.Match[str]) -> str:
 def part_of_name(text: str, q: Quantity) -> bool:
     """Is the plain number `q` part of a name ("… cloud services, Office 365 Commercial",
     "Form 10-Q", "our IDM 2.0 model", "Executive Order 13788")? A capitalised word inside a
-    sentence comes right before it; a word that starts a sentence, a cell or a line
-    ("Approximately 500 …") or a month does not count."""
+    sentence comes right before it, or opens a quotation inside one ('Refer to "Note 13'); a
+    word that starts a sentence, a cell or a line ("Approximately 500 …") or a month does
+    not count."""
     if q.kind != "number" or not re.fullmatch(r"[\d,]+(?:\.\d+)?", q.text):
         return False
     m = _NAME_WORD.search(text, max(0, q.start - 60), q.start)
     if m is None or re.fullmatch(MONTHS, m.group(1), re.IGNORECASE):
         return False
-    prior = text[: m.start()].rstrip()
-    return bool(prior) and prior[-1] not in '.!?:;|"“(•'
+    prior = text[: m.start()].rstrip().rstrip('"“').rstrip()
+    return bool(prior) and prior[-1] not in ".!?:;|(•"
 
 
 def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:

@@ -99,9 +99,12 @@ def test_reply_without_the_figure_asked_for_is_replaced(corpus_assistant) -> Non
     assert "378,000" in answer.text
 
 
-def test_model_refusal_becomes_the_not_covered_answer(corpus_assistant) -> None:
+@pytest.mark.parametrize(
+    "reply", ["The sources do not mention this.", "No source answers the question."]
+)
+def test_model_refusal_becomes_the_not_covered_answer(corpus_assistant, reply: str) -> None:
     question = "Why do digital twins matter to factory engineers?"
-    _, answer, _ = ask(corpus_assistant, "The sources do not mention this.", question)
+    _, answer, _ = ask(corpus_assistant, reply, question)
     assert answer.refused and answer.text == NOT_COVERED and not answer.citations
 
 

@@ -157,3 +157,7 @@ def test_a_number_inside_a_name_is_not_a_figure() -> None:
     assert [q.text for q in kind_figures("Approximately 500 people", "count")] == ["500"]
     order = "under the Executive Order 13788 and our IDM 2.0 model"
     assert kind_figures(order, "any") == []
+    quoted = 'For restructuring costs, refer to "Note 13: Restructuring" in the notes.'
+    assert kind_figures(quoted, "amount") == []
+    said = 'They met. "Approximately 500 people attended," the report says.'
+    assert [q.text for q in kind_figures(said, "count")] == ["500"]
