@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embed import Embedder
-from assistant.figures import has_kind
+from assistant.figures import figures_asked_for, has_kind, kind_figures
 from assistant.lexical import tokenize
-from assistant.question import names, wanted_kind
+from assistant.question import asks_extreme, names, wanted_kind
 from assistant.types import Evidence, Hit, row_label
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|P\.L|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
@@ -127,7 +127,56 @@ def select(
     scored.sort(key=lambda e: -e.score)
     asked = set(tokenize(question)) - doc_terms
     best = [_total_for(e, in_order, asked) for e in _dedupe(scored)[:n]]
+    best = [_extreme_row(e, in_order, question) for e in best]
     return _dedupe(sorted(best, key=lambda e: -e.score))
+
+
+def _extreme_row(unit: Evidence, in_order: list[Evidence], question: str) -> Evidence:
+    """For a question asking which is the largest (or smallest), a table row gives way to the
+    row of its table (same chunk and column headers, Total rows aside) whose figure for the
+    question is the largest (smallest): "Which region attracted the most private AI
+    investment?" is answered by comparing the rows, not by the row that scored best. Not when
+    the question names the row itself: "the maximum fine for incorrect information" is that
+    row's cap."""
+    end = asks_extreme(question)
+    if not end or " | " not in unit.text or label_terms(unit.text) & set(tokenize(question)):
+        return unit  # a question naming the row ("the maximum fine for incorrect information")
+    table = [
+        e
+        for e in in_order
+        if e.hit == unit.hit
+        and _columns(e.text) == _columns(unit.text)
+        and not row_label(e.text)[1].lower().startswith("total")
+    ]
+    header = _asked_header(question, table)
+    valued = [(e, _cell_value(e.text, header)) for e in table] if header else []
+    valued = [(e, v) for e, v in valued if v is not None]
+    if len(valued) < 2:
+        return unit
+    pick = max if end == "high" else min
+    return pick(valued, key=lambda pair: pair[1])[0]
+
+
+def _asked_header(question: str, table: list[Evidence]) -> str:
+    """The column header of the figure the question asks for, read off the first row where
+    one figure answers it (figures_asked_for)."""
+    kind = wanted_kind(question)
+    for row in table:
+        asked = figures_asked_for(question, row.text, kind if kind != "none" else "any")
+        if len(asked) == 1:
+            at = row.text.rfind(" | ", 0, asked[0].start)
+            return row.text[at + 3 :].partition(": ")[0] if at >= 0 else ""
+    return ""
+
+
+def _cell_value(row: str, header: str) -> float | None:
+    """The value of the row's figure under `header`, if the cell holds one."""
+    for cell in row.split(" | ")[1:]:
+        head, _, value = cell.rpartition(": ")
+        if head == header:
+            figures = kind_figures(value, "any")
+            return figures[0].value if len(figures) == 1 else None
+    return None
 
 
 def _total_for(unit: Evidence, in_order: list[Evidence], asked: set[str]) -> Evidence:

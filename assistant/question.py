@@ -138,16 +138,20 @@ _LOW = re.compile(r"\b(?:smallest|lowest|fewest|least|minimum)\b")
 _FLOOR = re.compile(r"\bat least\b")
 
 
+def asks_extreme(question: str) -> str:
+    """Which end of a range the question asks for: "high", "low", or "" (neither, or both)."""
+    q = own_part(question).lower()
+    asks_high, asks_low = bool(_HIGH.search(q)), bool(_LOW.search(_FLOOR.sub("", q)))
+    return "" if asks_high == asks_low else "high" if asks_high else "low"
+
+
 def extreme_conflicts(question: str, text: str) -> bool:
     """Does the question ask for one end (the smallest, the highest) and the unit state only
     the other?"""
-    q, t = own_part(question).lower(), text.lower()
-    asks_high, asks_low = bool(_HIGH.search(q)), bool(_LOW.search(_FLOOR.sub("", q)))
-    if asks_high == asks_low:
-        return False
-    if asks_low:
+    end, t = asks_extreme(question), text.lower()
+    if end == "low":
         return bool(_HIGH.search(t)) and not _LOW.search(t)
-    return bool(_LOW.search(_FLOOR.sub("", t))) and not _HIGH.search(t)
+    return end == "high" and bool(_LOW.search(_FLOOR.sub("", t))) and not _HIGH.search(t)
 
 
 CHANGE_WORDS = (

@@ -368,3 +368,17 @@ def test_a_reply_that_repeats_itself_is_not_shown(corpus_assistant) -> None:
     loop = "China held 378,000 valid AI invention patents at the end of 2023. " * 3
     shown, answer, _ = ask(corpus_assistant, loop)
     assert answer.form != "model" and shown.count("378,000") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Which region attracted the most private AI investment in 2023?", "$67.2 billion"),
+        ("Which region attracted the least private AI investment in 2023?", "$3.8 billion"),
+    ],
+)
+def test_which_is_largest_is_answered_by_comparing_the_table_s_rows(
+    corpus_assistant, question: str, figure: str
+) -> None:
+    _, answer, _ = ask(corpus_assistant, "[1]", question)
+    assert answer.form == "composed" and figure in answer.text
