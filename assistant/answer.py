@@ -411,9 +411,9 @@ def _may_quote(unit: Evidence, ctx: Context) -> bool:
     about that, when the question names a financial measure ("… affecting operating income"),
     names it too (not "decreases of $152 million, $1.2 billion, …, respectively", where the
     second is operating income's)."""
-    leads = not numbers.checkable(unit.text) or _quote_leads_with_answer(
+    leads = not kind_figures(unit.text, "any") or _quote_leads_with_answer(
         unit, replace(ctx, kind="any")
-    )
+    )  # "Executive Order 13788" names an order; it is no figure
     question = ctx.question
     if not asks_reason(question):
         return leads

@@ -382,3 +382,23 @@ def test_which_is_largest_is_answered_by_comparing_the_table_s_rows(
 ) -> None:
     _, answer, _ = ask(corpus_assistant, "[1]", question)
     assert answer.form == "composed" and figure in answer.text
+
+
+def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
+    """ "Executive Order 13788" names an order; the number is no figure, so a question asking
+    which order still gets the sentence that names it."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.md").write_text(
+        '# Agency strategic plan\n\nPursuant to the Executive Order 13788: "Buy American and '
+        'Hire American," the agency is working to ensure that American workers are better '
+        "protected.\n"
+    )
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", backend="llamacpp"))
+    assert not assistant.ingest([docs]).failed
+    question = "Which executive order grounds the agency's protection of American workers?"
+    _, answer, _ = ask(assistant, "[1]", question)
+    assert "13788" in answer.text, answer.text
