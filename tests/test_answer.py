@@ -385,8 +385,8 @@ def test_which_is_largest_is_answered_by_comparing_the_table_s_rows(
 
 
 def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
-    """ "Executive Order 13788" names an order; the number is no figure, so a question asking
-    which order still gets the sentence that names it."""
+    """The number of "Executive Order 13788" names an order and is no figure, so a question
+    asking which order still gets the sentence that names it."""
     from assistant.config import Settings
     from assistant.core import Assistant
 
