@@ -144,9 +144,7 @@ def _extreme_row(unit: Evidence, in_order: list[Evidence], question: str) -> Evi
     table = [
         e
         for e in in_order
-        if e.hit == unit.hit
-        and _columns(e.text) == _columns(unit.text)
-        and not row_label(e.text)[1].lower().startswith("total")
+        if e.hit == unit.hit and _columns(e.text) == _columns(unit.text) and not _is_total(e.text)
     ]
     header = _asked_header(question, table)
     valued = [(e, _cell_value(e.text, header)) for e in table] if header else []
@@ -165,14 +163,13 @@ def _asked_header(question: str, table: list[Evidence]) -> str:
         asked = figures_asked_for(question, row.text, kind if kind != "none" else "any")
         if len(asked) == 1:
             at = row.text.rfind(" | ", 0, asked[0].start)
-            return row.text[at + 3 :].partition(": ")[0] if at >= 0 else ""
+            return _cells(row.text[at:])[0][0] if at >= 0 else ""
     return ""
 
 
 def _cell_value(row: str, header: str) -> float | None:
     """The value of the row's figure under `header`, if the cell holds one."""
-    for cell in row.split(" | ")[1:]:
-        head, _, value = cell.rpartition(": ")
+    for head, value in _cells(row):
         if head == header:
             figures = kind_figures(value, "any")
             return figures[0].value if len(figures) == 1 else None
@@ -185,22 +182,30 @@ def _total_for(unit: Evidence, in_order: list[Evidence], asked: set[str]) -> Evi
     whole, so the first "Total" row below it in the same table (same chunk, section and column
     headers) takes its place, with its own score."""
     section, label = row_label(unit.text)
-    if not label or label.lower().startswith("total") or label_terms(unit.text) & asked:
+    if not label or _is_total(unit.text) or label_terms(unit.text) & asked:
         return unit
     below = in_order[in_order.index(unit) + 1 :]
     for other in below:
         if other.hit != unit.hit or _columns(other.text) != _columns(unit.text):
             return unit  # the table ended
-        other_section, other_label = row_label(other.text)
-        if other_section == section and other_label.lower().startswith("total"):
+        if row_label(other.text)[0] == section and _is_total(other.text):
             return other
     return unit
 
 
+def _cells(unit: str) -> list[tuple[str, str]]:
+    """A table row's cells after its label, each as (column header, value) ("Three Months
+    Ended July 30, 2023", "$842 million"); [] for a sentence."""
+    return [(head, value) for head, _, value in (c.rpartition(": ") for c in unit.split(" | ")[1:])]
+
+
 def _columns(unit: str) -> tuple[str, ...]:
-    """A table row's column headers ("Three Months Ended July 30, 2023", …); () for a
-    sentence."""
-    return tuple(cell.rpartition(": ")[0] for cell in unit.split(" | ")[1:])
+    """A table row's column headers; () for a sentence."""
+    return tuple(head for head, _ in _cells(unit))
+
+
+def _is_total(unit: str) -> bool:
+    return row_label(unit)[1].lower().startswith("total")
 
 
 def label_terms(unit: str) -> set[str]:
