@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexical import STOPWORDS, known_or_alias, tokenize
+from assistant.lexical import STOPWORDS, holds, known_or_alias, tokenize
 from assistant.question import CHANGE_WORDS, is_name, names
 from assistant.types import FOLLOW_UP_MARK, Answer, Citation, NumberCheck, Quantity, own_part
 
@@ -139,7 +139,7 @@ def _order(own: str, label_a: str, label_b: str, both: str) -> int | None:
 
 def _speaks_of(terms: set[str], name: str) -> bool:
     """Do these terms hold the name, or the full form of its short form ("united states")?"""
-    return known_or_alias(lambda t: t in terms or (bool(t) and set(tokenize(t)) <= terms), name)
+    return known_or_alias(lambda t: holds(terms, t), name)
 
 
 def _shown(op: str, a: Given, label_a: str, b: Given, label_b: str) -> Derived:

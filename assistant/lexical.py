@@ -13,7 +13,7 @@ import json
 import math
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -57,6 +57,14 @@ def known_or_alias(known: Callable[[str], bool], term: str) -> bool:
     the library writes "United Kingdom"), or the place a demonym names ("Chinese" where it
     writes "China")?"""
     return known(term) or known(ALIASES.get(term, "")) or bool(places(known, term))
+
+
+def holds(terms: Container[str], text: str) -> bool:
+    """Are all of `text`'s terms among `terms`? `text` may also be one term already stemmed
+    (a question's names are): stemming twice can change it ("Chinese" → "chines" →
+    "chine")."""
+    tokens = tokenize(text)
+    return bool(text) and (text in terms or (bool(tokens) and all(t in terms for t in tokens)))
 
 
 # A demonym is its place's name with an English suffix, the name's last letter sometimes
@@ -236,12 +244,8 @@ class LexicalIndex:
         return frozenset(YEAR.findall(" ".join(self.meta.profiles.values())))
 
     def knows(self, text: str) -> bool:
-        """Does every term of `text` occur somewhere in the library? `text` may also be one
-        term already stemmed (a question's names are): stemming twice can change it
-        ("Chinese" → "chines" → "chine")."""
-        terms = tokenize(text)
-        vocab = self.bm25.vocab_dict if self.meta.ids else {}
-        return bool(text) and (text in vocab or (bool(terms) and all(t in vocab for t in terms)))
+        """Does every term of `text` occur somewhere in the library (holds)?"""
+        return holds(self.bm25.vocab_dict if self.meta.ids else {}, text)
 
     def search(
         self,
