@@ -167,10 +167,11 @@ def _line(words: list[tuple]) -> Line:
     return Line(min(w[1] for w in words), max(w[3] for w in words), cells)
 
 
-def find_tables(words: list[tuple], running: frozenset[str] = frozenset()) -> list[Table]:
-    """The tables among a page's words, each with its rendered rows. Lines that run across
-    the document's pages (`running`, furniture.running_lines) are no part of any table."""
-    lines = [ln for ln in visual_lines(words) if not is_running(ln.text, running)]
+def find_tables(page_lines: list[Line], running: frozenset[str] = frozenset()) -> list[Table]:
+    """The tables among a page's visual lines (visual_lines), each with its rendered rows.
+    Lines that run across the document's pages (`running`, furniture.running_lines) are no
+    part of any table."""
+    lines = [ln for ln in page_lines if not is_running(ln.text, running)]
     numeric = _numeric_tables(lines)
     taken = {i for t in numeric for i in range(t.first, t.last + 1)}
     return sorted(numeric + _text_tables(lines, taken), key=lambda t: t.bbox[1])

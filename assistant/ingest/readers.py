@@ -29,7 +29,7 @@ from pathlib import Path
 
 from assistant.errors import DocumentError
 from assistant.ingest.furniture import running_lines, strip_page_numbers
-from assistant.ingest.pdf_tables import Table, find_tables, readable, visual_lines
+from assistant.ingest.pdf_tables import Line, Table, find_tables, readable, visual_lines
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
@@ -120,10 +120,10 @@ def _read_pdf(path: Path, data: bytes, limits: Limits) -> Parsed:
         if doc.page_count > limits.pages:
             raise DocumentError(f"{doc.page_count} pages, more than the {limits.pages}-page limit")
         try:
-            words = [page.get_text("words") for page in doc]
-            running = running_lines([_line_texts(w) for w in words])
+            lines = [visual_lines(page.get_text("words")) for page in doc]
+            running = running_lines([_line_texts(page_lines) for page_lines in lines])
             pages = [
-                Page(i + 1, _pdf_page_text(page, words[i], running)) for i, page in enumerate(doc)
+                Page(i + 1, _pdf_page_text(page, lines[i], running)) for i, page in enumerate(doc)
             ]
             pages = strip_page_numbers(pages)
         except Exception as exc:
@@ -153,15 +153,15 @@ def _pdf_damage(doc: object, data: bytes) -> list[str]:
     return []
 
 
-def _line_texts(words: list[tuple]) -> list[str | None]:
-    """A page's visual lines, top to bottom, None for a labelled table row."""
-    return [None if ln.is_row and ln.label else ln.text for ln in visual_lines(words)]
+def _line_texts(lines: list[Line]) -> list[str | None]:
+    """A page's visual lines' texts, top to bottom, None for a labelled table row."""
+    return [None if ln.is_row and ln.label else ln.text for ln in lines]
 
 
-def _pdf_page_text(page: object, words: list[tuple], running: frozenset[str]) -> str:
+def _pdf_page_text(page: object, lines: list[Line], running: frozenset[str]) -> str:
     """Paragraphs (blocks that continue one another are joined) and table rows, in order.
     Tables found from word positions (pdf_tables.py) replace the lines they cover."""
-    tables = find_tables(words, running)
+    tables = find_tables(lines, running)
     out: list[str] = []
     table: list[list[str]] = []
     paragraph: list[str] = []
