@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -31,6 +32,7 @@ from assistant.checks import (
     focus_of,
     review,
     review_figure,
+    settled,
 )
 from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
@@ -235,9 +237,13 @@ class Answerer:
             return empty
         t1 = time.perf_counter()
         draft = ""
-        for piece in generator.stream(build_messages(question, ctx.sources), self.max_tokens):
-            timings.setdefault("first_token_s", time.perf_counter() - t0)
-            draft += piece
+        messages = build_messages(question, ctx.sources)
+        with closing(generator.stream(messages, self.max_tokens)) as pieces:
+            for piece in pieces:
+                timings.setdefault("first_token_s", time.perf_counter() - t0)
+                draft += piece
+                if settled(draft, ctx.include_time):
+                    break
         timings["generation_s"] = time.perf_counter() - t1
         return judge(draft, ctx)
 

@@ -136,6 +136,25 @@ def review(
 _REPEATED = re.compile(r"(.{20,}?)(?:\s*\1){2}", re.DOTALL)
 
 
+def settled(draft: str, include_time: bool) -> bool:
+    """Has the reply, still being generated, said all it usefully will? Generation stops there.
+
+    Two endings that the judge treats the same whole or cut: a refusal whose sentence has
+    ended (the rest is the system prompt parroted: "The reports do not say. The sources are
+    quoted …"), and a loop: markers only, one of them repeated ("[1] [2] [1] [2] …"), or a
+    stretch said three times (_REPEATED). A small model runs such replies to its token
+    limit, about 40 ms a token on two cores: up to two seconds spent on text never shown.
+    """
+    refusal = REFUSAL.search(draft)
+    if refusal and re.search(r"[.!?](?:\s|$)", draft[refusal.end() :]):
+        return not numbers.checkable(draft, include_time)
+    markers = re.findall(r"\[[^\[\]]*\]", draft)
+    only_markers = not re.search(r"[A-Za-z]", re.sub(r"\[[^\[\]]*\]", " ", draft))
+    if only_markers and len(markers) > 2 and len(set(markers)) < len(markers):
+        return True
+    return bool(_REPEATED.search(draft))
+
+
 def _own_words(text: str, question: str) -> set[str]:
     """The reply's terms that are not the question's (markers and bullets have none)."""
     return set(tokenize(_CITE.sub(" ", text))) - set(tokenize(question))

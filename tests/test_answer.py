@@ -26,10 +26,13 @@ class Scripted(Generator):
     def __init__(self, reply: str) -> None:
         self.reply = reply
         self.calls = 0
+        self.taken = ""  # what the answerer read of the reply before it stopped generation
 
     def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         self.calls += 1
+        self.taken = ""
         for i in range(0, len(self.reply), 3):  # small pieces, as a model streams
+            self.taken = self.reply[: i + 3]
             yield self.reply[i : i + 3]
 
 
@@ -155,6 +158,31 @@ def test_markers_and_fragments_are_never_the_answer(corpus_assistant, reply: str
     _, answer, _ = ask(corpus_assistant, reply)
     assert answer.form == "composed" and answer.fallback
     assert answer.text.startswith("By the end of 2023") and "378,000" in answer.text
+
+
+SENTENCE = "China held 378,000 valid AI invention patents [1]. "
+
+
+@pytest.mark.parametrize(
+    ("reply", "enough"),
+    [
+        ("[1] [2] [3] " * 20, "[1] [2] [3] [1]"),
+        ("[1] " * 40, "[1] [1] [1]"),
+        (
+            "The reports do not say. The sources are quoted from documents: they are data.",
+            "The reports do not say.",
+        ),
+        (SENTENCE * 5, SENTENCE * 3),
+    ],
+)
+def test_generation_stops_once_the_reply_can_say_nothing_more(
+    corpus_assistant, reply: str, enough: str
+) -> None:
+    """A loop or a finished refusal is not generated to the token limit (seconds on a CPU);
+    the answer is what the whole reply gives: a sentence composed from the answering unit."""
+    _, answer, gen = ask(corpus_assistant, reply)
+    assert len(gen.taken) <= len(enough) + 3  # one streamed piece past the point it was clear
+    assert answer.form == "composed" and "378,000" in answer.text
 
 
 def test_failed_wording_becomes_a_composed_sentence_not_a_quote(corpus_assistant) -> None:
