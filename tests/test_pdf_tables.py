@@ -159,3 +159,30 @@ def test_rotated_text_is_kept_while_micro_text_is_dropped(tmp_path: Path) -> Non
     assert "Rotated label reads 42 percent" in text
     assert "Visible text states 7 units" in text
     assert "hidden instruction" not in text
+
+
+def test_a_row_label_or_column_header_states_its_own_unit(tmp_path: Path) -> None:
+    """Performance tables state units per row ("Customers served online (millions)"); a
+    figure of such a row is in that unit, while a row in days or percent is left as it is."""
+    words = [(300, 60, "FY 2020"), (380, 60, "FY 2021")]
+    rows = (
+        (80, "Customers served online (millions)", "15.0", "16.8"),
+        (92, "Appeals processing time (days)", "380", "362"),
+        (104, "Claims paid on time", "86%", "87%"),
+    )
+    for y, label, a, b in rows:
+        words += [(72, y, label), (330 - 5 * len(a), y, a), (410 - 5 * len(b), y, b)]
+    text = _made_up_page(tmp_path, words)
+    assert _cell(_row(text, "Customers served online (millions)"), "FY 2021").value == 16.8e6
+    assert _cell(_row(text, "Appeals processing time (days)"), "FY 2021").value == 362
+    assert _cell(_row(text, "Claims paid on time"), "FY 2021").value == 87
+    markdown = tmp_path / "t.md"
+    markdown.write_text(
+        "| Programme | Budget ($ in thousands) | Sites |\n|---|---|---|\n"
+        "| Grants | 1,250 | 14 |\n\n"
+        "| Measure | FY 2020 | FY 2021 |\n|---|---|---|\n| Visitors (millions) | 2.5 | 3.1 |\n"
+    )
+    text = read(markdown).pages[0].text.replace("\n", "\n\n")
+    assert _cell(_row(text, "Grants"), "Budget").value == 1_250e3
+    assert _cell(_row(text, "Grants"), "Sites").value == 14
+    assert _cell(_row(text, "Visitors (millions)"), "FY 2021").value == 3.1e6

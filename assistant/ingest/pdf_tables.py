@@ -16,7 +16,8 @@ April 1, 2023: 94,836 million | …". This module finds such tables from word po
 - header lines are the short lines right above the first row; each column takes the cell of
   each header line that lies over it or, for a header spanning several columns, the nearest
   one, and the levels are joined ("Three Months Ended" + "July 30," + "2023");
-- a unit line ("(In millions, except per share amounts)") above the table scales its figures:
+- a unit line ("(In millions, except per share amounts)") above the table scales its figures,
+  and a row label's or column header's own unit ("Customers served online (millions)") its own:
   "94,836" is rendered "94,836 million", so the normaliser reads 94.836 billion. Rows about
   shares are left unscaled when the unit line makes an exception ("except … per share"), since
   the exception names another unit.
@@ -49,6 +50,9 @@ _UNIT = re.compile(
     r"(?:^|\()\s*(?:(?:dollars|amounts|\$)\s+)?in\s+(thousands|millions|billions)\b", re.I
 )
 _SCALE = {"thousands": "thousand", "millions": "million", "billions": "billion"}
+# A row label's or column header's own unit: "Customers served online (millions)", "Revenue
+# ($ in thousands)", "Approximate dollar value (In billions)".
+_OWN_UNIT = re.compile(r"\([^()]*?\b(thousands|millions|billions)\b[^()]*\)", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SHARES = re.compile(r"\bper share\b|\bshares\b", re.I)  # the usual exception to a unit line
 _DASH = re.compile(r"^[—–-]{1,2}%?$")
@@ -291,7 +295,7 @@ def _render(
         cells = [f"{label_header}: {full}" if label_header and full else full]
         for cell in figures:
             j = _column_of(cell, columns)
-            value = _scaled(cell.text, row_scale)
+            value = _scaled(cell.text, own_scale(full, headers[j]) or row_scale)
             cells.append(f"{headers[j]}: {value}" if headers[j] else value)
         out.append(" | ".join(c for c in cells if c))
         if label.lower().startswith("total"):
@@ -398,10 +402,22 @@ def _unit(text: str) -> tuple[str, bool]:
     return _SCALE[m.group(1).lower()], "except" in text.lower()
 
 
+def own_scale(label: str, header: str) -> str:
+    """The scale a cell's row label or column header states for it ("million"), if any; it
+    goes before the table's unit line. The header's, when both state one."""
+    m = _OWN_UNIT.search(header) or _OWN_UNIT.search(label)
+    return _SCALE[m.group(1).lower()] if m else ""
+
+
+def scaled_cell(value: str, label: str, header: str) -> str:
+    """A table cell's figure with the scale its row label or column header states."""
+    return _scaled(value, own_scale(label, header)) if _FIGURE.match(value) else value
+
+
 def _scaled(value: str, scale: str) -> str:
     """ "94,836" in millions → "94,836 million"; "(13,301)" → "(13,301 million)"."""
-    if not scale or "%" in value or _DASH.match(value):
-        return value
+    if not scale or "%" in value or _DASH.match(value) or _YEAR.match(value):
+        return value  # a bare year ("2023") is a header read as a row, never an amount
     if value.endswith(")"):
         return f"{value[:-1]} {scale})"
     return f"{value} {scale}"

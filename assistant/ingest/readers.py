@@ -29,11 +29,18 @@ from pathlib import Path
 
 from assistant.errors import DocumentError
 from assistant.ingest.furniture import running_lines, strip_page_numbers
-from assistant.ingest.pdf_tables import Line, Table, find_tables, readable, visual_lines
+from assistant.ingest.pdf_tables import (
+    Line,
+    Table,
+    find_tables,
+    readable,
+    scaled_cell,
+    visual_lines,
+)
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "13"
+PARSER_VERSION = "14"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -86,14 +93,19 @@ def visible(text: str) -> str:
 
 
 def rows_to_lines(rows: list[list[str]]) -> list[str]:
-    """Render a table so that every row carries its headers."""
+    """Render a table so that every row carries its headers (and a figure the scale its row
+    label or column header states: "Customers served online (millions)")."""
     rows = [[_clean(c) for c in row] for row in rows if any(c.strip() for c in row)]
     if len(rows) < 2:
         return [" | ".join(r) for r in rows]
     header, body = rows[0], rows[1:]
     lines = []
     for row in body:
-        cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=False) if c]
+        values = [
+            c if j == 0 else scaled_cell(c, row[0], h)
+            for j, (h, c) in enumerate(zip(header, row, strict=False))
+        ]
+        cells = [f"{h}: {c}" if h else c for h, c in zip(header, values, strict=False) if c]
         lines.append(" | ".join(cells))
     return lines
 
