@@ -375,7 +375,8 @@ def replacement(
     draft: str, ctx: Context, reason: str, chosen: tuple[Evidence, Quantity] | None = None
 ) -> Reply:
     """A sentence composed from the evidence unit the model chose (chosen_by_model) or else the
-    best one that can answer; failing that, the unit quoted.
+    best one that can answer with one figure (a row holding the FY 2021 and FY 2022 targets
+    gives none for "the FY 2020 target"; the next unit may); failing that, the unit quoted.
 
     When the question asks for a figure and no unit can give it (none holds a figure of that
     kind for the period asked about), the answer is that the reports do not say: quoting a
@@ -391,17 +392,15 @@ def replacement(
     best = _best(ctx)
     if best is None and ctx.kind != "none":
         return refusal(reason, draft)
+    for unit in ctx.focus if ctx.kind != "none" else []:  # the best that gives one figure
+        source = ctx.source_of(unit)
+        composed = compose(ctx.question, unit, ctx.kind, source.n, exclude=ctx.avoid)
+        if composed:
+            return _composed(composed, ctx, source.n, reason, draft)
     best = best or next((e for e in ctx.evidence if _may_quote(e, ctx)), None)
     if best is None:
         return refusal(reason, draft)
     source = ctx.source_of(best)
-    composed = (
-        compose(ctx.question, best, ctx.kind, source.n, exclude=ctx.avoid)
-        if ctx.kind != "none"
-        else ""
-    )
-    if composed:
-        return _composed(composed, ctx, source.n, reason, draft)
     if ctx.kind != "none" and not _quote_leads_with_answer(best, ctx):
         return refusal(reason, draft)
     quote = f"{FALLBACK_LEAD} “{best.text}” [{source.n}]"

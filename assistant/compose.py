@@ -123,8 +123,9 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
                 whole = "; ".join(row.split(" | "))
                 return f"{whole} [{n}]." if len(whole) <= MAX_CLAUSE else f"{head}: {value} [{n}]."
             lead = f"{label}, {head}"
-            first = f"{value}: " if numbers.checkable(lead) else ""  # "Item 2 …" in a header
-            return f"{first}{lead}: {value} [{n}]."
+            if numbers.checkable(lead):  # "within 30 days, FY 2021 Target": the answer first
+                return f"{value}: {lead} [{n}]."
+            return f"{lead}: {value} [{n}]."
         offset += width + len(" | ")
     return ""
 

@@ -306,6 +306,7 @@ def test_a_row_whose_header_holds_a_number_states_its_figure_first() -> None:
     )
     text = compose(question, unit, wanted_kind(question), 1)
     assert numbers.checkable(text)[0].value == 9_476e6
+    assert text.count("9,476") == 1  # stated once, first
 
 
 def test_respectively_pairs_each_item_with_its_figure() -> None:
