@@ -20,7 +20,13 @@ from assistant.figures import can_count, counted, figures_asked_for, has_kind
 from assistant.lexical import ALIASES, tokenize
 from assistant.periods import period_of_figure_fits, periods_missing
 from assistant.prompt import Source
-from assistant.question import extreme_conflicts, initials, measure_conflicts, names
+from assistant.question import (
+    asks_which,
+    extreme_conflicts,
+    initials,
+    measure_conflicts,
+    names,
+)
 from assistant.types import Evidence, NumberCheck, Quantity
 
 REFUSAL = re.compile(
@@ -113,6 +119,8 @@ def review(
         return "not a sentence"
     if _REPEATED.search(text):
         return "the reply repeats itself"
+    if " | " in text:
+        return "a table row copied, not a sentence"
     if any(not c.verified for c in checks):
         return "unverified figure"
     focus = focus_of(evidence, kind, question) if focus is None else focus
@@ -127,7 +135,23 @@ def review(
         reason = review_figure(check.quantity, question, kind, focus)
         if reason:
             return reason
+    if asks_which(question) and not _names_row(text, checks, focus):
+        return "the reply does not say which one"
     return ""
+
+
+def _names_row(text: str, checks: list[NumberCheck], focus: list[Evidence]) -> bool:
+    """Does the reply name the table row its figure comes from? To "Which segment had the
+    highest operating income?" the row's label (the segment) is the answer; the figure alone
+    is none."""
+    said = set(tokenize(text))
+    labels = [
+        label_terms(e.text)
+        for e in focus
+        for c in checks
+        if label_terms(e.text) and numbers.find_in(c.quantity, e.text) is not None
+    ]
+    return not labels or any(label <= said for label in labels)
 
 
 # A stretch of 20 or more characters said three times over: a model caught in a loop until

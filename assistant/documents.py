@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.lexical import tokenize
+from assistant.lexical import YEAR, tokenize
+from assistant.question import asks_latest, publication_years
 
 
 def named_documents(
@@ -27,11 +28,27 @@ def named_documents(
     spread: dict[str, int],
     rare_share: float,
     margin: float,
+    titles: dict[str, set[str]] | None = None,
 ) -> tuple[str, ...]:
     """The sources the question names, or () when it names none (or too many). `bags`: each
-    document's profile as terms (LexicalIndex.profile_terms)."""
+    document's profile as terms (LexicalIndex.profile_terms); `titles`: each document's title
+    and file name as terms, which date it (dated_documents): of the documents named, or of
+    all when none is, those the question dates."""
     if len(bags) < 2:
         return ()
+    named = _by_terms(question, bags, spread, rare_share, margin)
+    among = named or tuple(bags)
+    dated = dated_documents(question, {s: (titles or {}).get(s, set()) for s in among})
+    return dated if dated and len(dated) < len(among) else named
+
+
+def _by_terms(
+    question: str,
+    bags: dict[str, set[str]],
+    spread: dict[str, int],
+    rare_share: float,
+    margin: float,
+) -> tuple[str, ...]:
     n = len(bags)
     df = {t: spread.get(t, 0) for t in set(tokenize(question))}
     weights = {t: math.log(n / d) for t, d in df.items() if 0 < d <= max(1, rare_share * n)}
@@ -41,6 +58,23 @@ def named_documents(
         return ()
     named = tuple(sorted(s for s, v in scores.items() if v >= margin * best))
     return named if len(named) <= max(1, rare_share * n) else ()
+
+
+def dated_documents(question: str, titles: dict[str, set[str]]) -> tuple[str, ...]:
+    """The documents whose title or file name holds the year the question gives a publication
+    ("the FY 2021 report"); for "the latest report", those whose title holds the latest year
+    among `titles`. () when the question dates none. A year of the content ("by 2025", "in
+    FY 2021") dates no document: the reports of other years print that column too."""
+    years = publication_years(question)
+    if years:
+        return tuple(sorted(s for s, terms in titles.items() if years & terms))
+    if not asks_latest(question):
+        return ()
+    newest = {
+        s: max(map(int, filter(YEAR.fullmatch, terms)), default=0) for s, terms in titles.items()
+    }
+    top = max(newest.values(), default=0)
+    return tuple(sorted(s for s, y in newest.items() if y == top)) if top else ()
 
 
 _PERIOD = re.compile(

@@ -18,7 +18,7 @@ import numpy as np
 from assistant.embed import Embedder
 from assistant.figures import figures_asked_for, has_kind, kind_figures
 from assistant.lexical import tokenize
-from assistant.question import asks_extreme, names, wanted_kind
+from assistant.question import asks_extreme, asks_which, names, wanted_kind
 from assistant.types import Evidence, Hit, row_label
 
 _PROTECT = re.compile(r"\b(?:U\.S|U\.K|P\.L|e\.g|i\.e|No|Dr|vs|approx|Art|etc)\.", re.IGNORECASE)
@@ -127,25 +127,33 @@ def select(
     scored.sort(key=lambda e: -e.score)
     asked = set(tokenize(question)) - doc_terms
     best = [_total_for(e, in_order, asked) for e in _dedupe(scored)[:n]]
-    best = [_extreme_row(e, in_order, question) for e in best]
+    best = [_extreme_row(e, in_order, question, hits) for e in best]
     return _dedupe(sorted(best, key=lambda e: -e.score))
 
 
-def _extreme_row(unit: Evidence, in_order: list[Evidence], question: str) -> Evidence:
+def _extreme_row(
+    unit: Evidence, in_order: list[Evidence], question: str, hits: tuple[Hit, ...]
+) -> Evidence:
     """For a question asking which is the largest (or smallest), a table row gives way to the
-    row of its table (same chunk and column headers, Total rows aside) whose figure for the
-    question is the largest (smallest): "Which region attracted the most private AI
-    investment?" is answered by comparing the rows, not by the row that scored best. Not when
-    the question names the row itself: "the maximum fine for incorrect information" is that
-    row's cap."""
+    row of its table (same page, section and column headers, Total rows aside) whose figure
+    for the question is the largest (smallest): "Which region attracted the most private AI
+    investment?" is answered by comparing the rows, not by the row that scored best.
+
+    A row the question names is its own answer ("the maximum fine for incorrect information"
+    is that row's cap), unless the question asks which one: then the row naming the measure
+    asked about ("Operating income", "Total net sales") is the sum of the answers, and the
+    comparison is made in the best breakdown of that measure ("Operating Income: Intelligent
+    Cloud | …") instead."""
     end = asks_extreme(question)
-    if not end or " | " not in unit.text or label_terms(unit.text) & set(tokenize(question)):
-        return unit  # a question naming the row ("the maximum fine for incorrect information")
-    table = [
-        e
-        for e in in_order
-        if e.hit == unit.hit and _columns(e.text) == _columns(unit.text) and not _is_total(e.text)
-    ]
+    if not end or " | " not in unit.text:
+        return unit
+    asked = set(tokenize(question))
+    start: Evidence | None = unit
+    if label_terms(unit.text) & asked:
+        start = _breakdown_row(in_order, asked) if asks_which(question) else None
+    if start is None:
+        return unit
+    table = [e for e in in_order if _same_table(e, start, hits) and not _is_total(e.text)]
     header = _asked_header(question, table)
     valued = [(e, _cell_value(e.text, header)) for e in table] if header else []
     valued = [(e, v) for e, v in valued if v is not None]
@@ -153,6 +161,30 @@ def _extreme_row(unit: Evidence, in_order: list[Evidence], question: str) -> Evi
         return unit
     pick = max if end == "high" else min
     return pick(valued, key=lambda pair: pair[1])[0]
+
+
+def _breakdown_row(in_order: list[Evidence], asked: set[str]) -> Evidence | None:
+    """The best-scored table row under a section the question names whose own label it does
+    not name: a line of the breakdown of the measure asked about."""
+    rows = [
+        e
+        for e in in_order
+        if " | " in e.text
+        and not _is_total(e.text)
+        and not label_terms(e.text) & asked
+        and set(tokenize(row_label(e.text)[0])) & asked
+    ]
+    return max(rows, key=lambda e: e.score, default=None)
+
+
+def _same_table(row: Evidence, other: Evidence, hits: tuple[Hit, ...]) -> bool:
+    """Are two units rows of one table: the same page, section and column headers?"""
+    a, b = hits[row.hit].chunk, hits[other.hit].chunk
+    return (
+        (a.source, a.page) == (b.source, b.page)
+        and row_label(row.text)[0] == row_label(other.text)[0]
+        and _columns(row.text) == _columns(other.text)
+    )
 
 
 def _asked_header(question: str, table: list[Evidence]) -> str:

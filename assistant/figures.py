@@ -14,7 +14,14 @@ import re
 
 from assistant import numbers
 from assistant.lexical import tokenize
-from assistant.question import CHANGE, CHANGED, capitalised, names, wanted_kind
+from assistant.question import (
+    CHANGE,
+    CHANGED,
+    capitalised,
+    content_years_only,
+    names,
+    wanted_kind,
+)
 from assistant.types import Evidence, own_part
 
 _KIND_OF = {"count": ("number",), "amount": ("number", "currency")}  # figure kinds per kind
@@ -94,7 +101,9 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     days"), before all that. Then a year named in the question counts three times, a name (a
     capitalised word, capitalised in the figure's words too) twice, and a follow-up's own
     words before those of the earlier question it carries. In "from X to Y" a tie goes to Y,
-    the newer value. Empty when the unit has fewer than two figures or none stands out.
+    the newer value, and between a target and what was achieved ("FY 2020 Target: 385 | FY
+    2020 Actual: 380") to the latter unless the question asks for a goal. Empty when the unit
+    has fewer than two figures or none stands out.
     """
     figures = kind_figures(sentence, kind)
     if len(figures) < 2:
@@ -132,6 +141,7 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     pool = _narrowed(pool, [bool(named & c) for c in named_in])
     compounds = _COMPOUND.findall(own_part(question).lower())  # "low-income", not "high-income"
     pool = _narrowed(pool, [any(c in t.lower() for c in compounds) for t in texts])
+    question = content_years_only(question)
     terms, context = set(tokenize(own_part(question))), set(tokenize(question))
 
     def score(i: int, asked: set[str]) -> int:
@@ -142,7 +152,10 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     if best == min(scores.values()) and len(pool) == len(figures):
         from_to = _FROM_TO.fullmatch(sentence[figures[-2].end : figures[-1].start])
         return [figures[-1]] if from_to else []
-    return [figures[i] for i in pool if scores[i] == best]
+    top = [i for i in pool if scores[i] == best]
+    if not _TARGET.search(question):  # "FY 2020 Target: 385 | FY 2020 Actual: 380": what was,
+        top = _narrowed(top, [not _TARGET.search(t) for t in texts])  # not what was planned
+    return [figures[i] for i in top]
 
 
 def _bound(

@@ -234,6 +234,14 @@ class LexicalIndex:
         return {source: set(tokenize(text)) for source, text in self.meta.profiles.items()}
 
     @cached_property
+    def title_terms(self) -> dict[str, set[str]]:
+        """Each document's title and file name (the profile's first two lines) as terms."""
+        return {
+            source: set(tokenize(" ".join(text.split("\n")[:2])))
+            for source, text in self.meta.profiles.items()
+        }
+
+    @cached_property
     def boilerplate(self) -> frozenset[str]:
         """Ids of the chunks that many documents print word for word (boilerplate.py)."""
         return frozenset(self.meta.boilerplate)

@@ -62,7 +62,8 @@ def _kind(question: str) -> str:
         return "amount"
     if _MONEY.search(q) or re.search(
         r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
-        r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin)\b",
+        r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin|average|mean"
+        r"|median|targets?)\b",
         q,
     ):
         return "any"
@@ -143,6 +144,48 @@ def asks_extreme(question: str) -> str:
     q = own_part(question).lower()
     asks_high, asks_low = bool(_HIGH.search(q)), bool(_LOW.search(_FLOOR.sub("", q)))
     return "" if asks_high == asks_low else "high" if asks_high else "low"
+
+
+# A publication the question dates ("the FY 2021 report", "its 2022 strategic plan", "the
+# 2020 annual performance report") or asks for the newest of ("the latest 10-Q").
+_PUBLICATION = r"(?:plan|report|strategy|filing|10-[QK]|index|edition|review|budget|survey)s?"
+_PUBLICATION_YEAR = re.compile(
+    rf"\b((?:19|20)\d\d)(?:\s+(?!(?:the|a|an)\b)[A-Za-z-]+){{0,2}}\s+{_PUBLICATION}\b"
+    rf"|\b{_PUBLICATION}\s+(?:for|of|covering)\s+(?:fiscal\s+year\s+|FY\s?)?((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_LATEST = re.compile(
+    rf"\b(?:latest|most\s+recent|newest)\s+(?:[A-Za-z-]+\s+){{0,2}}?{_PUBLICATION}\b",
+    re.IGNORECASE,
+)
+
+
+def publication_years(question: str) -> set[str]:
+    """The years the question gives a publication it names: "the FY 2020 report" → {"2020"}."""
+    return {y for m in _PUBLICATION_YEAR.finditer(question) for y in m.groups() if y}
+
+
+def content_years_only(question: str) -> str:
+    """The question without the years that only date a publication ("According to the FY 2020
+    report, what was the FY 2021 target …" asks about FY 2021, not 2020)."""
+    dating = {y for y in publication_years(question) if question.count(y) == 1}
+    for year in dating:
+        question = re.sub(rf"\b{year}\b", " ", question)
+    return question
+
+
+def asks_latest(question: str) -> bool:
+    """Does the question ask for the newest publication ("the latest 10-Q")?"""
+    return bool(_LATEST.search(question))
+
+
+def asks_which(question: str) -> bool:
+    """Does the question ask which one ("Which segment …", "In which region …")? Its answer
+    is a member of a group, never the group's total."""
+    return bool(_WHICH.match(own_part(question)))
+
+
+_WHICH = re.compile(r"\W*(?:(?:in|from|for|of|at|by|to) )?which\b", re.IGNORECASE)
 
 
 def extreme_conflicts(question: str, text: str) -> bool:

@@ -154,7 +154,12 @@ class HybridRetriever:
         assert self._lexical is not None
         lexical = self._lexical
         return named_documents(
-            query, lexical.profile_terms, lexical.meta.spread, self.doc_rare_share, self.doc_margin
+            query,
+            lexical.profile_terms,
+            lexical.meta.spread,
+            self.doc_rare_share,
+            self.doc_margin,
+            lexical.title_terms,
         )
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:

@@ -412,6 +412,44 @@ def test_which_is_largest_is_answered_by_comparing_the_table_s_rows(
     assert answer.form == "composed" and figure in answer.text
 
 
+@pytest.fixture(scope="module")
+def segments_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """An Assistant over two real 10-Q pages: the income statement ("Operating income", a
+    total) and the segment results (each segment's revenue and operating income)."""
+    import pymupdf
+
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from tests.conftest import shared_filings
+
+    folder = tmp_path_factory.mktemp("segments")
+    with pymupdf.open(shared_filings() / "2023 Q2 MSFT.pdf") as doc:
+        doc.select([2, 36, 37])  # three pages, so that running headers are known as such
+        doc.save(folder / "msft-segments.pdf")
+    assistant = Assistant(Settings(data_dir=folder / "data", backend="llamacpp"))
+    assert not assistant.ingest([folder / "msft-segments.pdf"]).failed
+    return assistant
+
+
+@pytest.mark.parametrize(
+    ("question", "segment", "figure", "total"),
+    [
+        ("Which segment had the highest operating income?", "Intelligent Cloud", "9,476", "22,352"),
+        ("Which segment had the lowest revenue?", "More Personal Computing", "13,260", "52,857"),
+    ],
+)
+def test_which_is_largest_is_a_line_of_the_breakdown_never_its_total(
+    segments_assistant, question: str, segment: str, figure: str, total: str
+) -> None:
+    question = question.replace("?", " for the three months ended March 31, 2023?")
+    _, answer, _ = ask(segments_assistant, "[1]", question)
+    assert figure in answer.text and total not in answer.text, answer.text
+    unnamed = f"The segment had the highest operating income with {figure} million [1]."
+    _, answer, _ = ask(segments_assistant, unnamed, question)
+    assert answer.form == "composed", "a reply that does not say which one is no answer"
+    assert segment in answer.text and figure in answer.text
+
+
 def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
     """The number of "Executive Order 13788" names an order and is no figure, so a question
     asking which order still gets the sentence that names it."""

@@ -1,0 +1,94 @@
+"""A family of annual performance reports of one agency, one per fiscal year.
+
+Each report's measure table repeats the years around its own (FY 2020's report also gives
+the FY 2021 target, FY 2021's also the FY 2020 actual), so a question must be answered from
+the right column (a target or what was achieved, for the year asked) and, when it names a
+report ("the FY 2020 report", "the latest report"), from that report. The reports are written
+here, not taken from the bundled corpus; the model is scripted to point at no figure ("[1]"),
+so what is shown is the answer the checks compose from the evidence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import numbers
+from assistant.documents import dated_documents
+from assistant.question import content_years_only
+from tests.test_answer import ask
+
+HEADER = """# Annual Performance Report Fiscal Year {fy}
+
+Agency for Benefit Services
+
+## Strategic Goal 1: Deliver benefits on time
+
+| Performance Measure | FY {a} Actual | FY {fy} Target | FY {fy} Actual | FY {b} Target |
+|---|---|---|---|---|
+"""
+MEASURES = {  # fiscal year → (measure, its four figures)
+    2020: (
+        ("Average processing time for appeals (days)", "395", "385", "380", "350"),
+        ("Customers served online (millions)", "13.4", "14.5", "15.0", "16.0"),
+    ),
+    2021: (
+        ("Average processing time for appeals (days)", "380", "350", "362", "340"),
+        ("Customers served online (millions)", "15.0", "16.0", "16.8", "17.5"),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def reports_assistant(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    folder = tmp_path_factory.mktemp("reports")
+    docs = folder / "docs"
+    docs.mkdir()
+    for fy, rows in MEASURES.items():
+        table = "".join(f"| {' | '.join(row)} |\n" for row in rows)
+        (docs / f"apr-{fy}.md").write_text(HEADER.format(fy=fy, a=fy - 1, b=fy + 1) + table)
+    assistant = Assistant(Settings(data_dir=folder / "data", backend="llamacpp"))
+    assert not assistant.ingest([docs]).failed
+    return assistant
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "source"),
+    [
+        ("What was the average processing time for appeals in FY 2020?", 380, ""),
+        ("What was the FY 2020 target for average processing time for appeals?", 385, ""),
+        (
+            "According to the FY 2020 report, what was the FY 2021 target for customers served "
+            "online?",
+            16.0e6,
+            "apr-2020.md",
+        ),
+        (
+            "In the latest annual performance report, what is the FY 2022 target for customers "
+            "served online?",
+            17.5e6,
+            "apr-2021.md",
+        ),
+    ],
+)
+def test_a_measure_is_read_from_the_column_and_report_asked(
+    reports_assistant, question: str, figure: float, source: str
+) -> None:
+    """What was achieved unless a target is asked for; the unit the row states ("(millions)");
+    the report the question names."""
+    _, answer, _ = ask(reports_assistant, "[1]", question)
+    assert numbers.checkable(answer.text)[0].value == figure, answer.text
+    if source:
+        assert [c.chunk.source for c in answer.citations] == [source]
+
+
+def test_a_report_is_dated_by_the_year_a_question_gives_it() -> None:
+    titles = {"a.pdf": {"2020", "report"}, "b.pdf": {"2021", "report"}}
+    assert dated_documents("What did the FY 2020 report say about appeals?", titles) == ("a.pdf",)
+    assert dated_documents("In the report for fiscal year 2021, what …?", titles) == ("b.pdf",)
+    assert dated_documents("What is the most recent report's target?", titles) == ("b.pdf",)
+    assert dated_documents("What was the appeals time in FY 2020?", titles) == ()  # content
+    question = "According to the FY 2020 report, what was the FY 2021 target?"
+    assert "2020" not in content_years_only(question) and "2021" in content_years_only(question)
