@@ -105,7 +105,9 @@ def select(
     ]
     if not candidates:
         return []
-    vectors = embedder.embed([f"{head}: {s}" if head else s for _, head, s, _ in candidates])
+    vectors = embedder.embed_recalled(
+        [f"{head}: {s}" if head else s for _, head, s, _ in candidates]
+    )
     dense = vectors @ q_emb
     bags = [set(tokenize(f"{head} {s}")) for _, head, s, _ in candidates]
     weights = _term_weights(set(tokenize(question)) - doc_terms, bags, names(question))

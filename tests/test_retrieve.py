@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.types import Filters
 
 
@@ -115,3 +117,23 @@ def test_a_table_row_is_data_however_common_its_label() -> None:
         for d, n in (("a", 5), ("b", 6), ("c", 7))
     ]
     assert boilerplate_chunks(chunks) == set()
+
+
+def test_evidence_embedded_for_an_earlier_question_is_recalled_not_embedded_again(
+    corpus_assistant, monkeypatch
+) -> None:
+    embedder = corpus_assistant.embedder
+    first = ["A recall check, first unit.", "A recall check, second unit."]
+    fresh = embedder.embed(first)
+    embedded: list[str] = []
+    real = type(embedder).embed
+
+    def counting(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(type(embedder), "embed", counting)
+    assert np.allclose(embedder.embed_recalled(first), fresh, atol=1e-5)
+    again = embedder.embed_recalled([first[1], "A recall check, third unit.", first[1]])
+    assert embedded == [*first, "A recall check, third unit."]  # each text embedded once
+    assert np.allclose(again[0], fresh[1], atol=1e-5) and np.allclose(again[2], fresh[1])
