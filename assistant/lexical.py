@@ -25,7 +25,7 @@ from assistant.boilerplate import boilerplate_chunks
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "9"
+TOKENIZER_VERSION = "10"
 # Of a document's first page: where reports print their title and issuer. 1200, not 600: the
 # 10-Q covers of the dev filings name the registrant 350-900 characters in, after the form's
 # header (looked at on all five covers, both splits; the federal plans' titles come earlier).
@@ -176,11 +176,29 @@ def profiles_of(chunks: list[Chunk]) -> dict[str, str]:
     return profiles
 
 
-class LexicalIndex:
-    """BM25 over all committed chunks, with metadata arrays for filtering."""
+def row_labels(chunk: Chunk) -> str:
+    """What names a chunk's table rows: each row's label (the text before its first cell)
+    and the heading lines above them; "" for a chunk without table rows. A row's cells repeat
+    its column headers ("Three Months Ended July 30, 2023: …"), so in the chunk's own text its
+    label is a few words among many; this is the text a row is looked up by."""
+    lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
+    if not any(" | " in ln for ln in lines):
+        return ""
+    named = [ln.split(" | ")[0] if " | " in ln else ln for ln in lines]
+    return " ".join([chunk.section, *(n for n in named if len(n) <= ROW_LABEL_CHARS)])
 
-    def __init__(self, bm25, meta: _Meta) -> None:  # type: ignore[no-untyped-def]
+
+ROW_LABEL_CHARS = 120  # a longer line is prose, not a row label or heading
+
+
+class LexicalIndex:
+    """BM25 over all committed chunks, with metadata arrays for filtering; and a second BM25
+    over the chunks' row labels (row_labels), so that a table row is found by what it is
+    about, not drowned by its column headers."""
+
+    def __init__(self, bm25, meta: _Meta, labels=None) -> None:  # type: ignore[no-untyped-def]
         self.bm25 = bm25
+        self.labels = labels
         self.meta = meta
         self._sources = np.array(meta.sources, dtype=object)
         self._publishers = np.array(meta.publishers, dtype=object)
@@ -197,8 +215,12 @@ class LexicalIndex:
             titles[c.title] + tokenize(c.section) + t or ["_empty_"]
             for c, t in zip(chunks, texts, strict=True)
         ]
+        labels = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
+            labels.index(
+                [tokenize(row_labels(c)) or ["_empty_"] for c in chunks], show_progress=False
+            )
         meta = _Meta(
             ids=[c.chunk_id for c in chunks],
             sources=[c.source for c in chunks],
@@ -208,7 +230,7 @@ class LexicalIndex:
         meta.profiles = profiles_of(chunks)
         meta.spread = spread_of(chunks, texts, meta.profiles)
         meta.boilerplate = sorted(boilerplate_chunks(chunks))
-        return cls(bm25, meta)
+        return cls(bm25, meta, labels)
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
@@ -216,6 +238,7 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self.meta.ids:
             self.bm25.save(str(tmp), show_progress=False)
+            self.labels.save(str(tmp / "labels"), show_progress=False)
         (tmp / "meta.json").write_text(json.dumps(self.meta.__dict__))
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
@@ -225,8 +248,10 @@ class LexicalIndex:
         import bm25s
 
         meta = _Meta(**json.loads((path / "meta.json").read_text()))
-        bm25 = bm25s.BM25.load(str(path), show_progress=False) if meta.ids else bm25s.BM25()
-        return cls(bm25, meta)
+        if not meta.ids:
+            return cls(bm25s.BM25(), meta, bm25s.BM25())
+        bm25 = bm25s.BM25.load(str(path), show_progress=False)
+        return cls(bm25, meta, bm25s.BM25.load(str(path / "labels"), show_progress=False))
 
     @cached_property
     def profile_terms(self) -> dict[str, set[str]]:
@@ -270,6 +295,25 @@ class LexicalIndex:
             return []
         mask = self._mask(filters) if filters else None
         scores = self.bm25.get_scores(tokens) if mask is None else self._scoped(tokens, mask)
+        return self._best(scores, n)
+
+    def search_rows(
+        self,
+        query: str,
+        n: int,
+        filters: Filters | None = None,
+        ignore: frozenset[str] = frozenset(),
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best `n` chunks by their row labels (row_labels)."""
+        vocab = self.labels.vocab_dict if self.meta.ids else {}
+        tokens = [t for t in tokenize(query) if t in vocab and t not in ignore]
+        if not tokens:
+            return []
+        scores = self.labels.get_scores(tokens)
+        mask = self._mask(filters) if filters else None
+        return self._best(scores if mask is None else np.where(mask, scores, 0.0), n)
+
+    def _best(self, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]

@@ -201,27 +201,36 @@ class HybridRetriever:
         dense = [(c, s) for c, s in found if self.visible(c) and c.chunk_id not in common]
         lexical = self._lexical.search(query, self.candidates, filters, ignore)
         lexical = [(cid, s) for cid, s in lexical if cid not in common]
-        hits = self._fuse(dense, lexical, top_k)
+        rows = [cid for cid, _ in self._lexical.search_rows(query, self.keep_best, filters, ignore)]
+        hits = self._fuse(dense, lexical, top_k, [cid for cid in rows if cid not in common])
         best = max((s for _, s in dense), default=0.0)
         return Retrieval(hits=tuple(hits), best_dense=best, query_embedding=emb)
 
     def _fuse(
-        self, dense: list[tuple[Chunk, float]], lexical: list[tuple[str, float]], top_k: int
+        self,
+        dense: list[tuple[Chunk, float]],
+        lexical: list[tuple[str, float]],
+        top_k: int,
+        rows: list[str] | None = None,
     ) -> list[Hit]:
+        """Reciprocal-rank fusion of the dense and BM25 rankings; the best of each, and the
+        best chunks by row label (`rows`, which take no part in the fusion), are kept even
+        when fusion leaves them out."""
         scores: dict[str, float] = {}
         for rank, (chunk, _) in enumerate(dense):
             scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (self.rrf_k + rank)
         for rank, (cid, _) in enumerate(lexical):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
         order = sorted(scores, key=lambda cid: -scores[cid])
-        firsts = [c.chunk_id for c, _ in dense], [cid for cid, _ in lexical]
+        firsts = [c.chunk_id for c, _ in dense], [cid for cid, _ in lexical], rows or []
+        order += [cid for cid in rows or [] if cid not in scores]
         ranked = chosen(order, firsts, top_k, self.keep_best)
         by_id: dict[str, tuple[Chunk, float | None]] = {c.chunk_id: (c, s) for c, s in dense}
         for chunk in filter(self.visible, self._fetch([c for c in ranked if c not in by_id])):
             by_id[chunk.chunk_id] = (chunk, None)
         lex = dict(lexical)
         hits = [
-            Hit(chunk=by_id[cid][0], score=scores[cid], dense=by_id[cid][1], lexical=lex.get(cid))
+            Hit(by_id[cid][0], scores.get(cid, 0.0), by_id[cid][1], lex.get(cid))
             for cid in ranked
             if cid in by_id
         ]

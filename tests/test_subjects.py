@@ -166,6 +166,40 @@ def test_rarity_is_measured_within_the_documents_searched() -> None:
     assert scoped[0][0] == "a:h:9"
 
 
+def test_a_table_row_is_found_by_its_label_not_drowned_by_its_column_headers() -> None:
+    """A statement row repeats its column headers in every cell; BM25 over the whole text
+    ranks prose sharing the question's words above it, BM25 over row labels does not."""
+    headers = " | ".join(
+        f"{span} Months Ended {day}: {v} million"
+        for span, day, v in (("Three", "July 30, 2023", "6,728"), ("Six", "July 30, 2023", "8,887"))
+    )
+    rows = [
+        Chunk(f"a:r:{i}", "a", "a.pdf", "A", 30, f"{title}\n\n{label} | {headers}")
+        for i, (title, label) in enumerate(
+            [
+                ("Revenue by segment", "Compute"),
+                ("Operating income by segment", "Graphics"),
+                ("Operating income by segment", "Compute"),
+            ]
+        )
+    ]
+    prose = [
+        Chunk(
+            f"a:p:{i}",
+            "a",
+            "a.pdf",
+            "A",
+            i,
+            f"Segment operating income reported for the second quarter of fiscal 2024 {w}.",
+        )
+        for i, w in enumerate(["grew", "beat plans", "rose", "held up", "improved"])
+    ]
+    index = LexicalIndex.build([*prose, *rows])
+    query = "What operating income did the Compute segment report for the second quarter of 2024?"
+    assert index.search(query, 1)[0][0].startswith("a:p:")  # the whole text: prose first
+    assert index.search_rows(query, 1)[0][0] == "a:r:2"  # by row label: the row asked for
+
+
 def test_a_follow_up_requires_its_own_years_not_those_of_the_question_before() -> None:
     from assistant.chat import rewrite
 
