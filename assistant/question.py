@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant import numbers
-from assistant.lexical import tokenize
+from assistant.lexical import YEAR, tokenize
 from assistant.types import own_part, row_label
 
 _NOT_NAMES = frozenset({"ai", "what", "how", "which", "according", "and"})
@@ -167,8 +167,11 @@ def publication_years(question: str) -> set[str]:
 
 def content_years_only(question: str) -> str:
     """The question without the years that only date a publication ("According to the FY 2020
-    report, what was the FY 2021 target …" asks about FY 2021, not 2020)."""
+    report, what was the FY 2021 target …" asks about FY 2021, not 2020). When it names no
+    other year, the publication's is the period asked about ("Amazon's Q2 2023 10-Q")."""
     dating = {y for y in publication_years(question) if question.count(y) == 1}
+    if not set(YEAR.findall(question)) - dating:
+        return question
     for year in dating:
         question = re.sub(rf"\b{year}\b", " ", question)
     return question

@@ -92,3 +92,5 @@ def test_a_report_is_dated_by_the_year_a_question_gives_it() -> None:
     assert dated_documents("What was the appeals time in FY 2020?", titles) == ()  # content
     question = "According to the FY 2020 report, what was the FY 2021 target?"
     assert "2020" not in content_years_only(question) and "2021" in content_years_only(question)
+    question = "In Amazon's Q2 2023 10-Q, what were net sales?"  # the filing's is the period
+    assert content_years_only(question) == question
