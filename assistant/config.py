@@ -118,9 +118,9 @@ class Settings(BaseSettings):
         default=2,
         ge=0,
         le=10,
-        description="The best chunks of each ranking (dense, BM25) added to the top_k fused ones "
-        "when fusion leaves them out. Not tuned: two, so that one ranking's clear winner "
-        "survives fusion; 0 gives plain reciprocal-rank fusion.",
+        description="The best chunks of each ranking (dense, BM25, BM25 over row labels) added "
+        "to the top_k fused ones when fusion leaves them out. Not tuned: two, so that one "
+        "ranking's clear winner survives fusion; 0 gives plain reciprocal-rank fusion.",
     )
     relevance_floor: float = Field(
         default=0.2,
