@@ -186,3 +186,13 @@ def test_a_row_label_or_column_header_states_its_own_unit(tmp_path: Path) -> Non
     assert _cell(_row(text, "Grants"), "Budget").value == 1_250e3
     assert _cell(_row(text, "Grants"), "Sites").value == 14
     assert _cell(_row(text, "Visitors (millions)"), "FY 2021").value == 3.1e6
+
+
+def test_a_two_digit_fiscal_year_is_written_in_full(tmp_path: Path) -> None:
+    markdown = tmp_path / "t.md"
+    markdown.write_text(
+        "| Measure | FY21 Target | FY '21 Actual |\n|---|---|---|\n"
+        "| Claims paid on time | 85% | 86% |\n"
+    )
+    row = _row(read(markdown).pages[0].text, "Claims paid on time")
+    assert _cell(row, "FY 2021 Target").value == 85 and _cell(row, "FY 2021 Actual").value == 86

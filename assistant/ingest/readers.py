@@ -40,7 +40,7 @@ from assistant.ingest.pdf_tables import (
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "14"
+PARSER_VERSION = "15"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
@@ -78,10 +78,20 @@ def read(path: Path, limits: Limits | None = None) -> Parsed:
     if not data.strip():
         raise DocumentError("empty file")
     parsed = reader(path, data, limits)
-    parsed.pages = [Page(p.number, visible(p.text)) for p in parsed.pages]
+    parsed.pages = [Page(p.number, fiscal_years_in_full(visible(p.text))) for p in parsed.pages]
     if not any(p.text.strip() for p in parsed.pages):
         raise DocumentError("no extractable text (a scanned PDF needs OCR first)")
     return parsed
+
+
+# A fiscal year written with two digits ("FY21", "FY '22"), which a question writes "FY 2021".
+_SHORT_FISCAL_YEAR = re.compile(r"\bFY\s?['’]?(\d{2})\b(?![.,]?\d)")
+
+
+def fiscal_years_in_full(text: str) -> str:
+    """ "FY21 Target" → "FY 2021 Target": a table's column and a question then name the same
+    year, and the two digits are never read as a figure."""
+    return _SHORT_FISCAL_YEAR.sub(lambda m: f"FY 20{m.group(1)}", text)
 
 
 def visible(text: str) -> str:
