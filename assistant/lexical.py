@@ -176,6 +176,9 @@ def profiles_of(chunks: list[Chunk]) -> dict[str, str]:
     return profiles
 
 
+ROW_LABEL_CHARS = 120  # a longer line is prose, not a row label or heading
+
+
 def row_labels(chunk: Chunk) -> str:
     """What names a chunk's table rows: each row's label (the text before its first cell)
     and the heading lines above them; "" for a chunk without table rows. A row's cells repeat
@@ -186,9 +189,6 @@ def row_labels(chunk: Chunk) -> str:
         return ""
     named = [ln.split(" | ")[0] if " | " in ln else ln for ln in lines]
     return " ".join([chunk.section, *(n for n in named if len(n) <= ROW_LABEL_CHARS)])
-
-
-ROW_LABEL_CHARS = 120  # a longer line is prose, not a row label or heading
 
 
 class LexicalIndex:
