@@ -289,8 +289,7 @@ class LexicalIndex:
     ) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score. `ignore`: terms
         that do not count (those that only named the documents searched)."""
-        vocab = self.bm25.vocab_dict if self.meta.ids else {}
-        tokens = [t for t in tokenize(query) if t in vocab and t not in ignore]
+        tokens = self._terms(self.bm25, query, ignore)
         if not tokens:
             return []
         mask = self._mask(filters) if filters else None
@@ -305,13 +304,17 @@ class LexicalIndex:
         ignore: frozenset[str] = frozenset(),
     ) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks by their row labels (row_labels)."""
-        vocab = self.labels.vocab_dict if self.meta.ids else {}
-        tokens = [t for t in tokenize(query) if t in vocab and t not in ignore]
+        tokens = self._terms(self.labels, query, ignore)
         if not tokens:
             return []
         scores = self.labels.get_scores(tokens)
         mask = self._mask(filters) if filters else None
         return self._best(scores if mask is None else np.where(mask, scores, 0.0), n)
+
+    def _terms(self, index, query: str, ignore: frozenset[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        """The query's terms that `index` knows, less those to `ignore`."""
+        vocab = index.vocab_dict if self.meta.ids else {}
+        return [t for t in tokenize(query) if t in vocab and t not in ignore]
 
     def _best(self, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
         n = min(n, len(scores))
