@@ -44,9 +44,11 @@ GROUNDED_SHARE = 0.6  # of a figure-free reply's own words, the share the source
 
 def citations_last(text: str) -> str:
     """ "[1] China held …" reads better as "China held … [1]"; a bracket the reply opens
-    and never closes ("[China held … [1]") is dropped."""
+    and never closes ("[China held … [1]"), or that wraps its sentence ("[China held …]. [1]"),
+    is dropped."""
     if text.startswith("[") and _unclosed(text):
         text = text[1:].lstrip()
+    text = re.sub(r"^\[([^\[\]]*[A-Za-z][^\[\]]*)\]", r"\1", text)
     lead = re.match(r"^((?:\[\d+(?:,\s*\d+)*\]\s*)+)([^\s\[].*)$", text, re.DOTALL)
     if not lead:
         return text

@@ -262,10 +262,17 @@ def test_a_fragment_does_not_pick_a_row_of_another_subject(corpus_assistant) -> 
     assert answer.refused and not answer.numbers
 
 
-def test_a_bracket_the_reply_opens_and_never_closes_is_not_shown(corpus_assistant) -> None:
-    reply = "[China held 378,000 valid AI invention patents at the end of 2023 [1]."
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "[China held 378,000 valid AI invention patents at the end of 2023 [1].",
+        "[China held 378,000 valid AI invention patents at the end of 2023]. [1]",
+    ],
+)
+def test_a_bracket_opened_before_the_sentence_is_not_shown(corpus_assistant, reply: str) -> None:
     shown, answer, _ = ask(corpus_assistant, reply)
     assert answer.form == "model" and shown.startswith("China held 378,000")
+    assert "2023]" not in shown
 
 
 def test_a_refusal_stands_when_no_passage_is_about_the_subject(corpus_assistant) -> None:
