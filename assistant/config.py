@@ -147,10 +147,13 @@ class Settings(BaseSettings):
         "are searched together (0.5-1.0 made no difference on the tune splits).",
     )
     evidence_sentences: int = Field(
-        default=4,
+        default=3,
         ge=1,
         le=20,
-        description="Sentences from the retrieved chunks shown to the model.",
+        description="Sentences or table rows from the retrieved chunks shown to the model. 3, "
+        "not 4, chosen on the tune splits: right answers unchanged (bundled 73, federal 30, 10-Q "
+        "10), wrong ones fewer (bundled 2 -> 1, federal 1 -> 0, 10-Q 1 -> 1), and the answer "
+        "about 0.4 s sooner (a shorter prompt).",
     )
     evidence_overlap_weight: float = Field(
         default=0.8,
