@@ -421,8 +421,9 @@ def test_which_is_largest_is_answered_by_comparing_the_table_s_rows(
 
 @pytest.fixture(scope="module")
 def segments_assistant(tmp_path_factory: pytest.TempPathFactory):
-    """An Assistant over two real 10-Q pages: the income statement ("Operating income", a
-    total) and the segment results (each segment's revenue and operating income)."""
+    """An Assistant over three real 10-Q pages: the income statement ("Operating income", a
+    total), the segment results (each segment's revenue and operating income) and the page
+    before them."""
     import pymupdf
 
     from assistant.config import Settings
