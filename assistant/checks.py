@@ -162,6 +162,9 @@ def _names_row(text: str, checks: list[NumberCheck], focus: list[Evidence]) -> b
 _REPEATED = re.compile(r"(.{20,}?)(?:\s*\1){2}", re.DOTALL)
 
 
+_MARKER = re.compile(r"\[[^\[\]]*\]")  # anything in brackets: "[1]", "[17%]", "[NVIDIA]"
+
+
 def settled(draft: str, include_time: bool) -> bool:
     """Has the reply, still being generated, said all it usefully will? Generation stops there.
 
@@ -174,8 +177,8 @@ def settled(draft: str, include_time: bool) -> bool:
     refusal = REFUSAL.search(draft)
     if refusal and re.search(r"[.!?](?:\s|$)", draft[refusal.end() :]):
         return not numbers.checkable(draft, include_time)
-    markers = re.findall(r"\[[^\[\]]*\]", draft)
-    only_markers = not re.search(r"[A-Za-z]", re.sub(r"\[[^\[\]]*\]", " ", draft))
+    markers = _MARKER.findall(draft)
+    only_markers = not re.search(r"[A-Za-z]", _MARKER.sub(" ", draft))
     if only_markers and len(markers) > 2 and len(set(markers)) < len(markers):
         return True
     return bool(_REPEATED.search(draft))
