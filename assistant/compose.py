@@ -33,7 +33,7 @@ _NAME_BEFORE = re.compile(r"(?:\bthe\s+)?(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]
 _RELATIVE = re.compile(r"(?:which|who|whose)\b", re.IGNORECASE)
 _PHRASE_OPEN = re.compile(r"\b(?:that|which|who|where|to|toward|towards|for|on|in|at|by)\s+")
 _LEADING_JOIN = re.compile(
-    r"^(?:including|and|against|while|whereas|but|compared with|versus)\s+", re.IGNORECASE
+    r"^(?:including|and|or|against|while|whereas|but|compared with|versus)\s+", re.IGNORECASE
 )
 _FOOTNOTE = re.compile(r"\s*\(\d\)(?=\s*$)")  # "Advertising services (5)": a note's number
 _CLAUSE_BREAK = re.compile(

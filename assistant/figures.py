@@ -17,6 +17,7 @@ from assistant.lexical import tokenize
 from assistant.question import (
     CHANGE,
     CHANGED,
+    MEASURE_UNITS,
     capitalised,
     content_years_only,
     names,
@@ -143,9 +144,11 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     pool = _narrowed(pool, [any(c in t.lower() for c in compounds) for t in texts])
     question = content_years_only(question)
     terms, context = set(tokenize(own_part(question))), set(tokenize(question))
+    parts = _compound_parts(question, texts)
 
     def score(i: int, asked: set[str]) -> int:
-        return sum(_weight(w, subjects & named_in[i]) for w in asked & words[i])
+        found = asked & words[i] - parts[i]
+        return sum(_weight(w, subjects & named_in[i]) for w in found)
 
     scores = {i: (score(i, terms), score(i, context)) for i in pool}
     best = max(scores.values())
@@ -225,6 +228,19 @@ _TARGET = re.compile(
 )
 
 
+def _compound_parts(question: str, texts: list[str]) -> list[set[str]]:
+    """For each figure's own words, the terms that are only parts of a compound the question
+    uses and those words do not: "border" of "its border-security objective" says nothing
+    for "6,000 miles of land border"."""
+    compounds = _COMPOUND.findall(question.lower())
+    out = []
+    for text in texts:
+        low = text.lower()
+        missing = [c for c in compounds if c not in low and c.replace("-", " ") not in low]
+        out.append({t for c in missing for t in tokenize(c.replace("-", " "))})
+    return out
+
+
 def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
     """The figures of `pool` that `keep` marks, unless it marks none of them or all."""
     kept = [i for i in pool if keep[i]]
@@ -243,12 +259,7 @@ _FUNCTION_WORD = re.compile(
     re.IGNORECASE,
 )
 # Units of time and measure: a figure followed by one counts that measure, nothing else.
-_MEASURE = re.compile(
-    r"[\s-]*\(?(?:years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes"
-    r"|[kmgtp]b|miles?|kilomet(?:er|re)s?|km|feet|foot|cubic|square|acres?|hectares?|tons?"
-    r"|tonnes?|kilograms?|kg|gallons?|lit(?:er|re)s?|met(?:er|re)s?|watts?|[kmg]wh?)\b",
-    re.IGNORECASE,
-)
+_MEASURE = re.compile(rf"[\s-]*\(?(?:{MEASURE_UNITS})\b", re.IGNORECASE)
 
 
 def counted(question: str, text: str) -> list[numbers.Quantity]:

@@ -60,16 +60,34 @@ def _kind(question: str) -> str:
         return "count"  # "the average number of days" counts days, as "how many days" does
     if _MONEY_ASKED.search(q) and not CHANGE.search(q):
         return "amount"
-    if _MONEY.search(q) or re.search(
-        r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
-        r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin|average|mean"
-        r"|median|targets?)\b",
-        q,
+    if (
+        _MONEY.search(q)
+        or _MEASURE_ASKED.search(q)
+        or re.search(
+            r"\b(how (many|much|large|big|fast|long)|amount|worth|value|total|number of|size"
+            r"|figure|threshold|limit|maximum|minimum|ages?|ceiling|votes?|margin|average|mean"
+            r"|median|targets?)\b",
+            q,
+        )
     ):
         return "any"
     return "time" if q.startswith("when ") else "none"
 
 
+# Units of time and measure ("in miles", "how many terabytes").
+MEASURE_UNITS = (
+    r"years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes|[kmgtp]b|miles?"
+    r"|kilomet(?:er|re)s?|km|feet|foot|cubic|square|acres?|hectares?|tons?|tonnes?|kilograms?"
+    r"|kg|gallons?|lit(?:er|re)s?|met(?:er|re)s?|watts?|[kmg]wh?"
+)
+# A question asks for a figure when it names the unit to give it in ("what length of coastline,
+# in miles"), or asks for a measure by a noun of measure ("what level of uptime", "what net
+# gain", "what monthly discount"): English words for magnitudes, not names of any corpus.
+_MEASURE_ASKED = re.compile(
+    rf"\bin (?:{MEASURE_UNITS}|percent|dollars|euros)\b|\b(?:length|distance|duration|height"
+    r"|depth|width|area|weight|volume|capacity|speed|level|gain|damages?|discount|rebate"
+    r"|subsidy|savings?|fee|wage|salary|turnaround)\b"
+)
 # A question asking for a reason asks for no figure, even about one.
 _REASON = re.compile(
     r"\b(?:why|drivers?|drove|reasons?|caused?|causes|(?:chief|main|primary|key) factors?"

@@ -80,6 +80,30 @@ def test_questions_asking_for_a_year_want_a_time_even_when_they_name_money() -> 
     assert wanted_kind("How much did cloud revenue grow year over year?") == "any"
 
 
+def test_a_question_naming_a_unit_or_a_measure_asks_for_a_figure() -> None:
+    """Without a "how many" or "what share", the unit to answer in ("in miles") or a noun of
+    magnitude ("what level of uptime") says a figure is asked for, so a sentence without one
+    is no answer and the evidence is chosen for its figure."""
+    assert wanted_kind("What length of coastline, in miles, does the plan cite?") == "any"
+    assert wanted_kind("What level of network uptime does the office commit to?") == "any"
+    assert wanted_kind("What monthly discount did the programme give households?") == "any"
+    assert wanted_kind("What does the plan say about coastlines?") == "none"
+
+
+def test_a_word_of_a_compound_the_question_uses_does_not_pick_the_figure() -> None:
+    """ "Border" of "its border-security objective" does not make "6,000 miles of land border"
+    the coastline's length: with nothing else to tell the two figures apart, none is stated."""
+    unit = _unit(
+        "Smugglers evade enforcement along 6,000 miles of land border and 95,000 miles of coast."
+    )
+    question = (
+        "What length of coastline, in miles, does the plan cite for its border-security objective?"
+    )
+    assert compose(question, unit, wanted_kind(question), 1) == ""
+    question = "How many miles of land border does the plan cite for its border-security objective?"
+    assert numbers.checkable(compose(question, unit, wanted_kind(question), 1))[0].value == 6000
+
+
 def test_a_factor_behind_a_change_is_a_reason_not_a_multiplier() -> None:
     assert wanted_kind("What was the chief factor affecting the company's operating income?") == (
         "none"
