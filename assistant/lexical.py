@@ -176,6 +176,12 @@ def profiles_of(chunks: list[Chunk]) -> dict[str, str]:
     return profiles
 
 
+def _first_line(profile: str) -> list[str]:
+    """The first line of a profile's page text (after title, file name and publisher)."""
+    lines = [ln for ln in profile.split("\n")[3:] if ln.strip()]
+    return lines[:1]
+
+
 ROW_LABEL_CHARS = 120  # a longer line is prose, not a row label or heading
 
 
@@ -259,10 +265,12 @@ class LexicalIndex:
         return {source: set(tokenize(text)) for source, text in self.meta.profiles.items()}
 
     @cached_property
-    def title_terms(self) -> dict[str, set[str]]:
-        """Each document's title and file name (the profile's first two lines) as terms."""
+    def cover_terms(self) -> dict[str, set[str]]:
+        """Each document's title, file name and the first line of its first page (the cover's
+        heading, "THE DHS STRATEGIC PLAN Fiscal Years 2020-2024") as terms: what dates the
+        document when a question names it by its year or span ("the FY 2020-2024 plan")."""
         return {
-            source: set(tokenize(" ".join(text.split("\n")[:2])))
+            source: set(tokenize(" ".join(text.split("\n")[:2] + _first_line(text))))
             for source, text in self.meta.profiles.items()
         }
 

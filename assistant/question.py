@@ -165,10 +165,12 @@ def asks_extreme(question: str) -> str:
 
 
 # A publication the question dates ("the FY 2021 report", "its 2022 strategic plan", "the
-# 2020 annual performance report") or asks for the newest of ("the latest 10-Q").
+# 2020 annual performance report", "the FY 2020-2024 plan": both ends) or asks for the newest
+# of ("the latest 10-Q").
 _PUBLICATION = r"(?:plan|report|strategy|filing|10-[QK]|index|edition|review|budget|survey)s?"
 _PUBLICATION_YEAR = re.compile(
-    rf"\b((?:19|20)\d\d)(?:\s+(?!(?:the|a|an)\b)[A-Za-z-]+){{0,2}}\s+{_PUBLICATION}\b"
+    rf"\b(?:((?:19|20)\d\d)\s*[-–]\s*)?((?:19|20)\d\d)(?:\s+(?!(?:the|a|an)\b)[A-Za-z-]+){{0,2}}"
+    rf"\s+{_PUBLICATION}\b"
     rf"|\b{_PUBLICATION}\s+(?:for|of|covering)\s+(?:fiscal\s+year\s+|FY\s?)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -186,13 +188,21 @@ def publication_years(question: str) -> set[str]:
 def content_years_only(question: str) -> str:
     """The question without the years that only date a publication ("According to the FY 2020
     report, what was the FY 2021 target …" asks about FY 2021, not 2020). When it names no
-    other year, the publication's is the period asked about ("Amazon's Q2 2023 10-Q")."""
+    other year, the publication's is the period asked about ("Amazon's Q2 2023 10-Q"), unless
+    it is a span (_spans)."""
     dating = {y for y in publication_years(question) if question.count(y) == 1}
-    if not set(YEAR.findall(question)) - dating:
+    if not set(YEAR.findall(question)) - dating and not _spans(question):
         return question
     for year in dating:
         question = re.sub(rf"\b{year}\b", " ", question)
     return question
+
+
+def _spans(question: str) -> bool:
+    """Is a publication dated by a span of years ("the FY 2020-2024 plan")? A plan's span is
+    not the period a question about its contents asks for ("in what year did Congress set up
+    the department"), as a filing's quarter is ("Amazon's Q2 2023 10-Q")."""
+    return any(m.group(1) for m in _PUBLICATION_YEAR.finditer(question))
 
 
 def asks_latest(question: str) -> bool:

@@ -159,7 +159,7 @@ class HybridRetriever:
             lexical.meta.spread,
             self.doc_rare_share,
             self.doc_margin,
-            lexical.title_terms,
+            lexical.cover_terms,
         )
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:

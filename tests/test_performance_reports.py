@@ -14,7 +14,8 @@ import pytest
 
 from assistant import numbers
 from assistant.documents import dated_documents
-from assistant.question import content_years_only
+from assistant.lexical import YEAR
+from assistant.question import content_years_only, publication_years
 from tests.test_answer import ask
 
 HEADER = """# Annual Performance Report Fiscal Year {fy}
@@ -94,3 +95,53 @@ def test_a_report_is_dated_by_the_year_a_question_gives_it() -> None:
     assert "2020" not in content_years_only(question) and "2021" in content_years_only(question)
     question = "In Amazon's Q2 2023 10-Q, what were net sales?"  # the filing's is the period
     assert content_years_only(question) == question
+
+
+def test_a_plan_dated_by_its_span_is_named_by_both_years_and_asks_about_neither() -> None:
+    """ "The FY 2020-2024 plan" names the plan whose title spans those years; a question about
+    its contents ("in what year was the department set up") is not about 2020 to 2024."""
+    question = (
+        "According to the FY 2020-2024 strategic plan, in what year was the department set up?"
+    )
+    assert publication_years(question) == {"2020", "2024"}
+    titles = {"a.pdf": {"2020", "2024", "plan"}, "b.pdf": {"2022", "2026", "plan"}}
+    assert dated_documents(question, titles) == ("a.pdf",)
+    assert not {"2020", "2024"} & set(YEAR.findall(content_years_only(question)))
+
+
+def test_a_plan_is_named_by_the_span_on_its_cover() -> None:
+    """The plans' metadata titles are bare file names ("P2020"); the span a reader names one
+    by ("the FY 2020-2024 plan") is printed on its first page, and every plan's text mentions
+    the other years."""
+    from assistant.config import Settings
+    from assistant.documents import named_documents
+    from assistant.lexical import LexicalIndex
+    from assistant.types import Chunk
+
+    spans = {"P2020": "2020-2024", "P2022": "2022-2026", "Q2022": "2022-2026", "R2018": "2018-2022"}
+    chunks = [
+        Chunk(
+            f"{name}:h:{i}",
+            name,
+            f"{name}.pdf",
+            name,
+            1 + i,
+            f"THE STRATEGIC PLAN Fiscal Years {span}\n\nOur mission."
+            if i == 0
+            else "Goals for 2018, 2020, 2022, 2024 and 2026 are set out below.",
+        )
+        for name, span in spans.items()
+        for i in range(2)
+    ]
+    index = LexicalIndex.build(chunks)
+    settings = Settings()
+    question = "According to the FY 2020-2024 strategic plan, in what year was the agency set up?"
+    named = named_documents(
+        question,
+        index.profile_terms,
+        index.meta.spread,
+        settings.doc_rare_share,
+        settings.doc_margin,
+        index.cover_terms,
+    )
+    assert named == ("P2020.pdf",)
