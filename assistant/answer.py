@@ -229,7 +229,7 @@ class Answerer:
         kind = wanted_kind(question)
         evidence = [e for e in evidence if not repeats(e, kind, avoid)]
         subjects, plain = self._subjects(question, retrieval.doc_terms)
-        sources = build_sources(evidence, hits)
+        sources = build_sources(evidence, hits, question)
         profiles = self.retriever.profile_terms()
         ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, plain, profiles)
         empty = _empty_cell(ctx)

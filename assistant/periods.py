@@ -16,6 +16,7 @@ import re
 from assistant import numbers
 from assistant.figures import clause_words, kind_figures
 from assistant.lexical import YEAR
+from assistant.question import CHANGE, content_years_only
 from assistant.types import Evidence, own_part
 
 
@@ -56,6 +57,33 @@ _SPANS = {
     "six months": re.compile(r"\b(?:six[- ]months?|h[12]|half[- ]year)\b", re.IGNORECASE),
     "nine months": re.compile(r"\bnine[- ]months?\b", re.IGNORECASE),
 }
+
+
+def cells_of_period(question: str, headers: list[str]) -> list[bool]:
+    """For each column header of a table row, does it name the period the question asks
+    about: one of the question's years (unless it asks about a change, which needs the year
+    before) and, when it asks for one length of period ("Q2", "the three months ended"),
+    that length? A test applies only when every header can be read
+    by it (each names a year; each names a length) and some but not all pass; otherwise it
+    keeps them all."""
+    years = set(YEAR.findall(content_years_only(question)))
+    asked = [name for name, span in _SPANS.items() if span.search(question)]
+    keep = [True] * len(headers)
+    tests = [(lambda h: bool(YEAR.search(h)), lambda h: bool(set(YEAR.findall(h)) & years))]
+    if CHANGE.search(question.lower()):  # "how much did it grow": the year before is asked too
+        tests = []
+    if len(asked) == 1:
+        tests.append((lambda h: bool(_span_of(h)), lambda h: _span_of(h) == asked[0]))
+    for readable, fits in tests:
+        passed = [k and fits(h) for h, k in zip(headers, keep, strict=True)]
+        if all(map(readable, headers)) and 0 < sum(passed) < sum(keep):
+            keep = passed
+    return keep
+
+
+def _span_of(header: str) -> str:
+    """The length of period a column header names ("Six Months Ended …"), or ""."""
+    return next((name for name, span in _SPANS.items() if span.search(header)), "")
 
 
 def _span_missing(question: str, text: str) -> set[str]:

@@ -27,10 +27,12 @@ class Scripted(Generator):
         self.reply = reply
         self.calls = 0
         self.taken = ""  # what the answerer read of the reply before it stopped generation
+        self.messages: list[Message] = []  # what the model was shown, last call
 
     def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         self.calls += 1
         self.taken = ""
+        self.messages = messages
         for i in range(0, len(self.reply), 3):  # small pieces, as a model streams
             self.taken = self.reply[: i + 3]
             yield self.reply[i : i + 3]

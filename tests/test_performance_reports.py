@@ -85,6 +85,32 @@ def test_a_measure_is_read_from_the_column_and_report_asked(
         assert [c.chunk.source for c in answer.citations] == [source]
 
 
+def test_the_model_is_shown_the_columns_of_the_year_asked(reports_assistant) -> None:
+    """A measure's row holds four years' figures; the model reads only the asked year's
+    cells (a shorter prompt, no other year's figure to copy), and the answer is unchanged."""
+    question = "What was the FY 2020 target for average processing time for appeals?"
+    _, answer, model = ask(reports_assistant, "[1]", question)
+    prompt = model.messages[-1]["content"]
+    assert "FY 2020 Target: 385" in prompt and "FY 2020 Actual: 380" in prompt
+    assert "FY 2019" not in prompt and "FY 2021" not in prompt
+    assert numbers.checkable(answer.text)[0].value == 385
+
+
+def test_a_filing_row_is_shown_for_the_quarter_asked_and_both_years_for_a_change() -> None:
+    from assistant.prompt import cells_asked
+
+    row = (
+        "Net sales | Three Months Ended June 30, 2022: 121,234 million | Three Months Ended "
+        "June 30, 2023: 134,383 million | Six Months Ended June 30, 2022: 237,678 million | "
+        "Six Months Ended June 30, 2023: 261,741 million"
+    )
+    shown = cells_asked("What were net sales in Q2 2023?", row)
+    assert shown == "Net sales | Three Months Ended June 30, 2023: 134,383 million"
+    shown = cells_asked("How much did net sales grow in the quarter ended June 30, 2023?", row)
+    assert "121,234" in shown and "134,383" in shown and "Six Months" not in shown
+    assert cells_asked("What were net sales?", row) == row
+
+
 def test_a_report_is_dated_by_the_year_a_question_gives_it() -> None:
     titles = {"a.pdf": {"2020", "report"}, "b.pdf": {"2021", "report"}}
     assert dated_documents("What did the FY 2020 report say about appeals?", titles) == ("a.pdf",)
