@@ -36,8 +36,8 @@ from assistant.checks import (
 )
 from assistant.compose import answer_figure, compose
 from assistant.embed import Embedder
-from assistant.evidence import Weights, select
-from assistant.figures import kind_figures, states_change
+from assistant.evidence import Weights, leans_back, select
+from assistant.figures import MONTH_TERMS, kind_figures, states_change
 from assistant.lexical import known_or_alias, places, tokenize
 from assistant.llm import Generator
 from assistant.periods import period_of_figure_fits, periods_missing
@@ -163,6 +163,7 @@ class Answerer:
         relevance_floor: float,
         max_tokens: int,
         weighting: Weights | None = None,
+        compose_first: bool = False,
     ) -> None:
         self.retriever = retriever
         self.embedder = embedder
@@ -172,6 +173,7 @@ class Answerer:
         self.relevance_floor = relevance_floor
         self.max_tokens = max_tokens
         self.weighting = weighting or Weights()
+        self.compose_first = compose_first
 
     def stream(
         self,
@@ -235,6 +237,9 @@ class Answerer:
         empty = _empty_cell(ctx)
         if empty is not None:
             return empty
+        sure = settled_by_evidence(ctx) if self.compose_first else None
+        if sure is not None:
+            return sure
         t1 = time.perf_counter()
         draft = ""
         messages = build_messages(question, ctx.sources)
@@ -306,6 +311,30 @@ def _empty_cell(ctx: Context) -> Reply | None:
     source = ctx.source_of(top)
     text = f"{NOT_COVERED} The table in [{source.n}] gives no figure for it."
     return refusal("empty table cell", text=text, cites=_citations(ctx.sources, [source.n]))
+
+
+def settled_by_evidence(ctx: Context) -> Reply | None:
+    """The answer composed from the one evidence unit that can answer, when it gives exactly
+    one figure for the question (compose's choice) in a clause that reads as an answer as it
+    stands (a whole sentence of the source, not leaning on the one before) and names what the
+    question names: whatever the model wrote, the judge would show
+    that figure (a reply stating another is replaced by it, a "not stated" overridden by it),
+    so the model is not asked. None when there is a choice to make (two units, several
+    figures), which is what the model is for, and for a table row or a clause that does not
+    name the subject, which the model words better ("Intel's net revenue for the three months
+    ended July 1, 2023 was $12,949 million") than the source's cells or clause read."""
+    focus = ctx.focus
+    if ctx.kind == "none" or len(focus) != 1:
+        return None
+    source = ctx.source_of(focus[0])
+    unit = focus[0]
+    text = compose(ctx.question, unit, ctx.kind, source.n, exclude=ctx.avoid, plain=True)
+    whole = text.removesuffix(f" [{source.n}].") == unit.text.rstrip(". ")
+    if not whole or leans_back(unit.text):  # a cut clause ("149 in 2023, …") or "It reached …"
+        return None
+    if not names(ctx.question) - MONTH_TERMS <= set(tokenize(text)):
+        return None  # "the country held 378,000 …" does not say whose: the model names it
+    return _composed(text, ctx, source.n, "", "")
 
 
 def judge(draft: str, ctx: Context) -> Reply:

@@ -180,7 +180,8 @@ def print_details(answer: Answer) -> None:
     if answer.fallback:
         print(f"\n(The model's own wording was replaced: {answer.fallback}.)")
     t = answer.timings
-    print(f"\n{answer.model} via {answer.backend}; {t.get('total_s', 0):.1f} s")
+    who = f"{answer.model} via {answer.backend}" if "generation_s" in t else "no model call"
+    print(f"\n{who}; {t.get('total_s', 0):.1f} s")
 
 
 def answer_dict(a: Answer) -> dict:

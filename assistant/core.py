@@ -82,6 +82,7 @@ class Assistant:
             s.relevance_floor,
             s.max_tokens,
             Weights(s.evidence_overlap_weight, s.evidence_label_weight),
+            s.compose_first,
         )
 
     def generator(self) -> Generator:

@@ -79,6 +79,11 @@ def split_sentences(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def leans_back(sentence: str) -> bool:
+    """Does the sentence refer to the one before it ("It reached …", "This figure …")?"""
+    return bool(_LEANS_BACK.match(sentence))
+
+
 def addresses_the_model(text: str) -> bool:
     """Does the text give orders to an AI system (a prompt-injection attempt)?"""
     return bool(_ADDRESSES_THE_MODEL.search(text))

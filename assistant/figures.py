@@ -138,7 +138,7 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
         )
     named_in = [capitalised(t) for t in texts]
     subjects = names(question)
-    named = names(own_part(question)) - _MONTH_TERMS  # "China 61.1 percent, the US 20.9"
+    named = names(own_part(question)) - MONTH_TERMS  # "China 61.1 percent, the US 20.9"
     pool = _narrowed(pool, [bool(named & c) for c in named_in])
     compounds = _COMPOUND.findall(own_part(question).lower())  # "low-income", not "high-income"
     pool = _narrowed(pool, [any(c in t.lower() for c in compounds) for t in texts])
@@ -247,7 +247,7 @@ def _narrowed(pool: list[int], keep: list[bool]) -> list[int]:
     return kept if 0 < len(kept) < len(pool) else pool
 
 
-_MONTH_TERMS = frozenset(tokenize(numbers.MONTHS.replace("|", " ")))
+MONTH_TERMS = frozenset(tokenize(numbers.MONTHS.replace("|", " ")))
 
 
 _HOW_MANY = re.compile(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from assistant import numbers
 from assistant.answer import Answerer
 from assistant.llm import Generator, Message
 from assistant.prompt import NOT_COVERED
@@ -44,7 +45,10 @@ def ask(
     question: str = QUESTION,
     standalone: str = "",
     avoid: tuple[Quantity, ...] = (),
+    compose_first: bool = False,
 ) -> tuple[str, Answer, Scripted]:
+    """Ask with a scripted model; `compose_first` as the setting (off: the model always
+    answers, so that these tests see what the judge does with its reply)."""
     gen = Scripted(reply)
     s = corpus_assistant.settings
     answerer = Answerer(
@@ -55,6 +59,7 @@ def ask(
         s.evidence_sentences,
         s.relevance_floor,
         s.max_tokens,
+        compose_first=compose_first,
     )
     shown, final = "", None
     for item in answerer.stream(question, standalone or question, None, avoid):
@@ -73,6 +78,47 @@ def test_verified_figure_is_kept_with_its_citation(corpus_assistant) -> None:
     cited = answer.citations[0]
     assert cited.chunk.source == "china-internet-development-report-2024.md"
     assert "378,000" in answer.numbers[0].evidence
+
+
+def test_one_unit_with_one_figure_is_answered_without_the_model(corpus_assistant) -> None:
+    """When one evidence unit can answer and a whole sentence of it states one figure and
+    names what the question names, the judge would show that figure whatever the model said:
+    the sentence is the answer at once, with no model call."""
+    question = "How many ICT specialists should the EU employ by 2030?"
+    shown, answer, model = ask(corpus_assistant, "[1]", question, compose_first=True)
+    assert model.calls == 0 and answer.form == "composed"
+    assert numbers.checkable(shown)[0].value == 20e6 and answer.citations
+    assert shown.startswith("The EU should employ at least 20 million ICT specialists")
+
+
+def test_a_clause_that_does_not_name_the_subject_is_worded_by_the_model(corpus_assistant) -> None:
+    """ "By the end of 2023 the country held 378,000 …" does not say which country, and a
+    clause cut from its sentence ("123 incidents were reported in 2023") may lack its
+    subject: the model words both."""
+    reply = "China held 378,000 valid AI invention patents at the end of 2023 [1]."
+    shown, _, model = ask(corpus_assistant, reply, compose_first=True)
+    assert model.calls == 1 and shown == reply
+    reply = "123 AI incidents were reported in 2023 [1]."
+    question = "How many AI incidents were reported in 2023?"
+    shown, _, model = ask(corpus_assistant, reply, question, compose_first=True)
+    assert model.calls == 1 and shown == reply
+
+
+def test_a_choice_between_units_is_left_to_the_model(corpus_assistant) -> None:
+    question = "What share of people surveyed by Ipsos express nervousness toward AI products?"
+    shown, _, model = ask(
+        corpus_assistant, "52 percent express nervousness [1].", question, compose_first=True
+    )
+    assert model.calls == 1 and numbers.checkable(shown)[0].value == 52
+
+
+def test_a_table_row_is_worded_by_the_model(corpus_assistant) -> None:
+    """A row's cells ("United States, Private AI investment (2023): $67.2 billion") read as a
+    lookup, not an answer: the model words it, and the judge checks its figure."""
+    question = "How much private investment in AI did the United States attract in 2023?"
+    reply = "The United States attracted $67.2 billion of private AI investment in 2023 [1]."
+    shown, answer, model = ask(corpus_assistant, reply, question, compose_first=True)
+    assert model.calls == 1 and answer.form == "model" and shown == reply
 
 
 def test_unverified_figure_is_never_shown(corpus_assistant) -> None:

@@ -71,7 +71,7 @@ def test_respond_streams_then_shows_sources(corpus_assistant) -> None:
     assert history[0]["role"] == "user" and "378\\,000" in history[1]["content"]
     assert "✓" in history[1]["content"]
     assert "china-internet-development-report-2024.md" in sources and "<mark>" in sources
-    assert "Answered by" in status and conversation.turns
+    assert status.startswith("Answered") and conversation.turns
 
 
 def test_respond_reports_errors_without_a_traceback(tmp_path: Path) -> None:
@@ -166,5 +166,13 @@ def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
 
     page.fill("#question textarea", question)
     page.click("#ask")
-    expect(page.locator("#status")).to_contain_text("Answering", timeout=120_000)
-    expect(page.locator("#status")).to_contain_text("Answered by", timeout=120_000)
+    # The answer to this question is in when text follows its last mention in the chat (an
+    # answer that needs no model call comes too fast to catch the "Answering…" status).
+    page.wait_for_function(
+        "q => { const t = document.querySelector('#chat').innerText; const i = t.lastIndexOf(q);"
+        " return i >= 0 && t.slice(i + q.length).trim().length > 0; }",
+        arg=question,
+        polling=200,
+        timeout=120_000,
+    )
+    expect(page.locator("#status")).to_contain_text("Answered", timeout=120_000)

@@ -112,6 +112,8 @@ def sources_html(answer: Answer) -> str:
 def status_line(answer: Answer) -> str:
     t = answer.timings
     parts = [f"Answered by **{answer.model}** via {answer.backend}"]
+    if "generation_s" not in t:  # scope refusals and answers one source sentence settles
+        parts = ["Answered from the sources without a model call"]
     if "retrieval_s" in t:
         parts.append(f"retrieval {t['retrieval_s']:.2f} s")
     if "generation_s" in t:

@@ -112,7 +112,7 @@ def ask_and_check(page, question: str, figure: str, tracker: str) -> None:  # ty
     page.fill("#question textarea", question)
     page.click("#ask")
     expect(page.locator("#chat")).to_contain_text(figure, timeout=120_000)
-    expect(page.locator("#status")).to_contain_text("Answered by", timeout=120_000)
+    expect(page.locator("#status")).to_contain_text("Answered", timeout=120_000)
     page.locator("#sources summary").first.click()
     built = page.locator("#chat a, #chat img, #sources a, #sources img").evaluate_all(
         "els => els.map(e => (e.href || '') + ' ' + (e.src || ''))"
