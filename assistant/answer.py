@@ -314,24 +314,22 @@ def _empty_cell(ctx: Context) -> Reply | None:
 
 
 def settled_by_evidence(ctx: Context) -> Reply | None:
-    """The answer composed from the one evidence unit that can answer, when it gives exactly
-    one figure for the question (compose's choice) in a clause that reads as an answer as it
-    stands (a whole sentence of the source, not leaning on the one before) and names what the
-    question names: whatever the model wrote, the judge would show
-    that figure (a reply stating another is replaced by it, a "not stated" overridden by it),
-    so the model is not asked. None when there is a choice to make (two units, several
-    figures), which is what the model is for, and for a table row or a clause that does not
-    name the subject, which the model words better ("Intel's net revenue for the three months
-    ended July 1, 2023 was $12,949 million") than the source's cells or clause read."""
+    """The answer when one evidence unit settles it: it is the only one that can answer, it is
+    a whole sentence of the source (not a table row, not a clause cut from a longer sentence,
+    not one leaning on the sentence before: "It reached …"), it states exactly one figure for
+    the question (compose's choice) and it names what the question names. Whatever the model
+    wrote, the judge would show that figure (a reply stating another is replaced by it, a "not
+    stated" overridden by it), so the model is not asked. None when there is a choice to make
+    (two units, several figures), which is what the model is for, or when the source's cells
+    or clause would read worse than the model's sentence ("Intel's net revenue for the three
+    months ended July 1, 2023 was $12,949 million")."""
     focus = ctx.focus
-    if ctx.kind == "none" or len(focus) != 1:
+    if ctx.kind == "none" or len(focus) != 1 or leans_back(focus[0].text):
         return None
-    source = ctx.source_of(focus[0])
-    unit = focus[0]
-    text = compose(ctx.question, unit, ctx.kind, source.n, exclude=ctx.avoid, plain=True)
-    whole = text.removesuffix(f" [{source.n}].") == unit.text.rstrip(". ")
-    if not whole or leans_back(unit.text):  # a cut clause ("149 in 2023, …") or "It reached …"
-        return None
+    unit, source = focus[0], ctx.source_of(focus[0])
+    text = compose(ctx.question, unit, ctx.kind, source.n, exclude=ctx.avoid)
+    if text.removesuffix(f" [{source.n}].") != unit.text.rstrip(". "):
+        return None  # a row's cells, a clause cut out ("149 in 2023, …"), a figure put first
     if not names(ctx.question) - MONTH_TERMS <= set(tokenize(text)):
         return None  # "the country held 378,000 …" does not say whose: the model names it
     return _composed(text, ctx, source.n, "", "")

@@ -99,19 +99,15 @@ def compose(
     n: int,
     figure: Quantity | None = None,
     exclude: tuple[Quantity, ...] = (),
-    plain: bool = False,
 ) -> str:
     """A short sentence stating the answer with citation [n], or "" when none can be made.
-    `figure`: the unit's figure to state, when it was already chosen (by the model).
-    `plain`: only a clause of a sentence that reads as an answer as it stands: not a table
-    row's cells, and not a clause whose figure had to be put first ("8: Number of 0–8-year-old
-    children screened …")."""
+    `figure`: the unit's figure to state, when it was already chosen (by the model)."""
     figure = figure or answer_figure(question, unit, kind, exclude)
     if figure is None or not period_of_figure_fits(question, unit, figure):
         return ""
     if " | " in unit.text:
-        return "" if plain else _from_row(unit.text, figure, n)
-    return _from_sentence(unit.text, figure, n, plain)
+        return _from_row(unit.text, figure, n)
+    return _from_sentence(unit.text, figure, n)
 
 
 def _from_row(row: str, figure: Quantity, n: int) -> str:
@@ -141,7 +137,7 @@ def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:
     return _from_sentence(text, shifted, n)
 
 
-def _from_sentence(sentence: str, figure: Quantity, n: int, plain: bool = False) -> str:
+def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
     start, end = 0, len(sentence)
     breaks = [m for m in _CLAUSE_BREAK.finditer(sentence) if not _ends_list(sentence, m)]
     starts = [0, *(m.end() for m in breaks)]
@@ -168,8 +164,6 @@ def _from_sentence(sentence: str, figure: Quantity, n: int, plain: bool = False)
     if len(clause) > MAX_CLAUSE or len(clause.split()) < 3:
         return ""
     lead = _lead(sentence, figure, clause)
-    if lead and plain:
-        return ""
     return f"{lead}{clause[0].upper()}{clause[1:]} [{n}]."
 
 

@@ -33,8 +33,8 @@ def named_documents(
     """The sources the question names, or () when it names none (or too many). `bags`: each
     document's profile as terms (LexicalIndex.profile_terms); `titles`: each document's title,
     file name and cover heading as terms (LexicalIndex.cover_terms), which date it
-    (dated_documents): of the documents named, or of
-    all when none is, those the question dates."""
+    (dated_documents): of the documents named, or of all when none is, those the question
+    dates."""
     if len(bags) < 2:
         return ()
     named = _by_terms(question, bags, spread, rare_share, margin)

@@ -62,10 +62,9 @@ _SPANS = {
 def cells_of_period(question: str, headers: list[str]) -> list[bool]:
     """For each column header of a table row, does it name the period the question asks
     about: one of the question's years (unless it asks about a change, which needs the year
-    before) and, when it asks for one length of period ("Q2", "the three months ended"),
-    that length? A test applies only when every header can be read
-    by it (each names a year; each names a length) and some but not all pass; otherwise it
-    keeps them all."""
+    before) and, when it asks for one length of period ("Q2", "the three months ended"), that
+    length? A test applies only when every header can be read by it (each names a year; each
+    names a length) and some but not all pass; otherwise it keeps them all."""
     years = set(YEAR.findall(content_years_only(question)))
     asked = [name for name, span in _SPANS.items() if span.search(question)]
     keep = [True] * len(headers)

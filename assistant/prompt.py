@@ -41,7 +41,7 @@ def build_sources(
     evidence: list[Evidence], hits: tuple[Hit, ...], question: str = ""
 ) -> list[Source]:
     """Group evidence by chunk; number the chunks in order of their best sentence. A table
-    row is shown with the cells of the years the question asks about (cells_asked)."""
+    row is shown with the cells of the period the question asks about (cells_asked)."""
     order: list[int] = []
     grouped: dict[int, list[Evidence]] = {}
     for e in evidence:
