@@ -66,13 +66,13 @@ def cells_of_period(question: str, headers: list[str]) -> list[bool]:
     length? A test applies only when every header can be read by it (each names a year; each
     names a length) and some but not all pass; otherwise it keeps them all."""
     years = set(YEAR.findall(content_years_only(question)))
-    asked = [name for name, span in _SPANS.items() if span.search(question)]
+    asked = _lengths(question)
     keep = [True] * len(headers)
     tests = [(lambda h: bool(YEAR.search(h)), lambda h: bool(set(YEAR.findall(h)) & years))]
     if CHANGE.search(question.lower()):  # "how much did it grow": the year before is asked too
         tests = []
     if len(asked) == 1:
-        tests.append((lambda h: bool(_span_of(h)), lambda h: _span_of(h) == asked[0]))
+        tests.append((lambda h: bool(_lengths(h)), lambda h: _lengths(h)[:1] == asked))
     for readable, fits in tests:
         passed = [k and fits(h) for h, k in zip(headers, keep, strict=True)]
         if all(map(readable, headers)) and 0 < sum(passed) < sum(keep):
@@ -80,16 +80,15 @@ def cells_of_period(question: str, headers: list[str]) -> list[bool]:
     return keep
 
 
-def _span_of(header: str) -> str:
-    """The length of period a column header names ("Six Months Ended …"), or ""."""
-    return next((name for name, span in _SPANS.items() if span.search(header)), "")
+def _lengths(text: str) -> list[str]:
+    """The lengths of period a text names ("Q2" → quarter, "Six Months Ended …")."""
+    return [name for name, span in _SPANS.items() if span.search(text)]
 
 
 def _span_missing(question: str, text: str) -> set[str]:
     """The length of period the question asks for ("Q2 2023"), when the unit states its
     figures for another length only ("for the six months ended June 30, 2023")."""
-    asked = [name for name, span in _SPANS.items() if span.search(question)]
-    given = [name for name, span in _SPANS.items() if span.search(text)]
+    asked, given = _lengths(question), _lengths(text)
     return set(asked) if len(asked) == 1 and given and asked[0] not in given else set()
 
 
