@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from assistant import numbers
-from assistant.figures import JOIN, figures_asked_for, kind_figures
+from assistant.figures import JOIN, after_appositive, figures_asked_for, kind_figures
 from assistant.periods import period_of_figure_fits
 from assistant.types import Evidence, Quantity
 
@@ -150,6 +150,10 @@ def _from_sentence(sentence: str, figure: Quantity, n: int) -> str:
         _after_other_figures(sentence, start, figure),
         _before_other_figures(sentence, end, figure),
     )
+    resumed = after_appositive(sentence, own[1], figure)  # "2.6 billion people, 33 percent …,"
+    if resumed is not None:  # "… offline": the words after the restatement are the figure's
+        join = JOIN.search(sentence, resumed, end)
+        own = (own[0], join.start() if join else end)
     clause = _clause(sentence, *own, figure)
     if len(clause.split()) < 3:  # "By 2021" of "By 2021, damages will exceed $6 trillion"
         clause = _clause(sentence, own[0], end, figure)

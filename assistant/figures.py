@@ -4,7 +4,8 @@ A sentence or table row often states several figures ("China 61.1 percent, the U
 percent", "Revenue | Q2 2023: $ 12.9 | Q2 2022: $ 15.3"). The figures of the kind asked for
 are found first; then the one the question asks about is chosen by the words each figure owns
 (its cell in a row; in a sentence the words back to the previous figure and on to the end of
-its clause). Written here rather than taken from a library: no maintained library reads a
+its clause, past a restatement of it: "2.6 billion people, 33 percent of the world's
+population, offline"). Written here rather than taken from a library: no maintained library reads a
 figure's own words out of a sentence; the clause boundaries are plain patterns.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant import numbers
-from assistant.lexical import tokenize
+from assistant.lexical import YEAR, tokenize
 from assistant.question import (
     CHANGE,
     CHANGED,
@@ -99,7 +100,8 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     decrease of 26.7 percent"), one naming a subject at those whose own words name it (a
     month is not a subject), one using a hyphenated qualifier ("low-income") at those whose
     words use it. A question asking how many of something gets the figures it follows ("180
-    days"), before all that. Then a year named in the question counts three times, a name (a
+    days"), before all that. Then a year named in the question counts three times (a figure
+    whose sentence names no year has the years of the sentences before it), a name (a
     capitalised word, capitalised in the figure's words too) twice, and a follow-up's own
     words before those of the earlier question it carries. In "from X to Y" a tie goes to Y,
     the newer value, and between a target and what was achieved ("FY 2020 Target: 385 | FY
@@ -118,6 +120,8 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     own = _cell_words if " | " in sentence else clause_words
     texts = [own(sentence, figures, i) for i in range(len(figures))]
     words = [set(tokenize(t)) for t in texts]
+    for w, t, q in zip(words, texts, figures, strict=True):
+        w |= set() if YEAR.search(t) else _inherited_years(sentence, q)
     stated = numbers.stated_in(question)
     pool = _narrowed(
         list(range(len(figures))),
@@ -159,6 +163,16 @@ def figures_asked_for(question: str, sentence: str, kind: str) -> list[numbers.Q
     if not _TARGET.search(question):  # "FY 2020 Target: 385 | FY 2020 Actual: 380": what was,
         top = _narrowed(top, [not _TARGET.search(t) for t in texts])  # not what was planned
     return [figures[i] for i in top]
+
+
+def _inherited_years(text: str, figure: numbers.Quantity) -> set[str]:
+    """The years a figure's sentence takes from the ones before it when it names none ("… in
+    2023. That leaves 2.6 billion people offline."): a sentence naming a year has its own."""
+    start = text.rfind(". ", 0, figure.start)
+    end = text.find(". ", figure.end)
+    if start < 0 or YEAR.search(text, start, end if end >= 0 else len(text)):
+        return set()
+    return set(YEAR.findall(text, 0, start))
 
 
 def _bound(
@@ -229,15 +243,16 @@ _TARGET = re.compile(
 
 
 def _compound_parts(question: str, texts: list[str]) -> list[set[str]]:
-    """For each figure's own words, the terms that are only parts of a compound the question
-    uses and those words do not: "border" of "its border-security objective" says nothing
-    for "6,000 miles of land border"."""
+    """For each figure's own words, the terms that are only modifiers of a compound the
+    question uses and those words do not: "border" of "its border-security objective" says
+    nothing for "6,000 miles of land border". The compound's last word is its head and keeps
+    its weight alone: "related industries" are the "AI-related industries" asked about."""
     compounds = _COMPOUND.findall(question.lower())
     out = []
     for text in texts:
         low = text.lower()
         missing = [c for c in compounds if c not in low and c.replace("-", " ") not in low]
-        out.append({t for c in missing for t in tokenize(c.replace("-", " "))})
+        out.append({t for c in missing for t in tokenize(" ".join(c.split("-")[:-1]))})
     return out
 
 
@@ -343,11 +358,47 @@ def clause_words(sentence: str, figures: list[numbers.Quantity], i: int) -> str:
     subject = ""
     if i and _FROM_TO.fullmatch(sentence[figures[i - 1].end : q.start]):
         subject = sentence[_left_edge(sentence, figures, i - 1) : figures[i - 1].start]
-    following = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
-    join = JOIN.search(sentence, q.end, following)
-    stops = [p for p in (sentence.find(". ", q.end), join.start() if join else -1) if p >= 0]
-    right = min(following, q.end + 60, *stops)
-    return f"{subject} {sentence[left : q.start]} {sentence[q.end : right]}"
+    right = _right_edge(sentence, figures, q.end)
+    words = f"{subject} {sentence[left : q.start]} {sentence[q.end : right]}"
+    resumed = after_appositive(sentence, right, q)
+    if resumed is None:
+        return words
+    return f"{words} {sentence[resumed : _right_edge(sentence, figures, resumed)]}"
+
+
+def _right_edge(sentence: str, figures: list[numbers.Quantity], start: int) -> int:
+    """Where the words from `start` on stop: at the end of the clause (the next comma or stop),
+    at the next figure, or 60 characters on."""
+    following = next((f.start for f in figures if f.start >= start), len(sentence))
+    join = JOIN.search(sentence, start, following)
+    stops = [p for p in (sentence.find(". ", start), join.start() if join else -1) if p >= 0]
+    return min(following, start + 60, *stops)
+
+
+# ", or 67 percent of the world's population, ": a figure restated between commas, with at most
+# RESTATED_WORDS words after it (the base of a share; a longer phrase is a clause of its own:
+# ", 38% of agency leaders still report low satisfaction with …,"). Not tuned: a share's base
+# is a short noun phrase.
+RESTATED_WORDS = 6
+_APPOSITIVE = re.compile(
+    r",\s+(?:or\s+)?(?:(?:about|around|approximately|nearly|almost|roughly|some)\s+)?"
+    r"(?P<inner>(?:[^,;]|,(?=\d))*?),\s+"
+)
+
+
+def after_appositive(sentence: str, at: int, figure: numbers.Quantity) -> int | None:
+    """Where a figure's words resume after a restatement of it in another measure ("5.4
+    billion people, or 67 percent of the world's population, were using the internet": "were
+    using the internet" is said of both), or None when none follows at `at`. A figure of the
+    same measure is another one ("30 dollars a month, or up to 75 dollars for …, ")."""
+    m = _APPOSITIVE.match(sentence, at)
+    if m is None or ". " in m.group("inner"):
+        return None
+    inner = numbers.checkable(m.group("inner"))
+    if not inner or inner[0].start != 0 or inner[0].kind == figure.kind:
+        return None
+    rest = m.group("inner")[inner[0].end :].split()  # "of the world's population": a share's base,
+    return m.end() if len(rest) <= RESTATED_WORDS else None  # not a clause of its own
 
 
 def _weight(term: str, subjects: set[str]) -> int:

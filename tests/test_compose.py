@@ -104,6 +104,18 @@ def test_a_word_of_a_compound_the_question_uses_does_not_pick_the_figure() -> No
     assert numbers.checkable(compose(question, unit, wanted_kind(question), 1))[0].value == 6000
 
 
+def test_the_head_of_a_compound_the_question_uses_still_picks_the_figure() -> None:
+    """ "AI-related industries" asks about the "related industries" of a sentence on AI: the
+    compound's last word is what it names, so that figure is the answer, not the core one."""
+    unit = _unit(
+        "The core AI industry exceeds 400 billion yuan, and related industries exceed"
+        " 5 trillion yuan."
+    )
+    question = "How large should AI-related industries be by 2025 under the plan?"
+    answer = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(answer)[0].value == 5e12
+
+
 def test_a_factor_behind_a_change_is_a_reason_not_a_multiplier() -> None:
     assert wanted_kind("What was the chief factor affecting the company's operating income?") == (
         "none"
@@ -356,3 +368,43 @@ def test_respectively_pairs_each_item_with_its_figure() -> None:
     ):
         figure = answer_figure(question, periods, "any")
         assert figure is not None and figure.value == value
+
+
+def test_a_figure_restated_between_commas_keeps_the_words_after_the_restatement() -> None:
+    """ "2.6 billion people, 33 percent of the world's population, offline": "offline" is said
+    of the 2.6 billion, so a question about those offline gets it (and the clause that says
+    so), while one about those online gets the 5.4 billion; the year the first sentence names
+    is the period of both."""
+    unit = _unit(
+        "An estimated 5.4 billion people, or 67 percent of the world's population, were using"
+        " the internet in 2023. That leaves 2.6 billion people, 33 percent of the world's"
+        " population, offline."
+    )
+    offline = "How many people remained offline in 2023?"
+    answer = compose(offline, unit, wanted_kind(offline), 1)
+    assert numbers.checkable(answer)[0].value == 2.6e9
+    assert "offline" in answer
+    online = "How many people were using the internet in 2023?"
+    assert numbers.checkable(compose(online, unit, wanted_kind(online), 1))[0].value == 5.4e9
+
+
+def test_a_figure_between_commas_that_starts_a_clause_is_no_restatement() -> None:
+    """ "30 dollars a month …, or up to 75 dollars a month for households on Tribal lands, …"
+    offers a second amount, not the first one in other terms, and ", 38% of agency leaders
+    still report …," is a clause of its own: the answer stops before either."""
+    unit = _unit(
+        "The programme gave eligible households a discount of up to 30 US dollars a month on"
+        " internet service, or up to 75 US dollars a month for households on Tribal lands, and a"
+        " one-time discount of up to 100 US dollars on a laptop."
+    )
+    question = "What monthly discount on internet service did the programme give households?"
+    answer = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(answer)[0].value == 30 and "75" not in answer, answer
+    unit = _unit(
+        "Despite annual spending of roughly $25 billion on mission-support services, 38% of"
+        " agency leaders still report low satisfaction with services such as hiring, the survey"
+        " found."
+    )
+    question = "How much is spent each year on mission-support services?"
+    answer = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(answer)[0].value == 25e9 and "38%" not in answer, answer
