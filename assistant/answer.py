@@ -240,6 +240,8 @@ class Answerer:
         sure = settled_by_evidence(ctx) if self.compose_first else None
         if sure is not None:
             return sure
+        if ctx.kind != "none" and not ctx.focus:  # no unit can answer: whatever the model
+            return refusal()  # wrote, the judge would refuse (judge, replacement)
         t1 = time.perf_counter()
         draft = ""
         messages = build_messages(question, ctx.sources)

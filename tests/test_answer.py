@@ -121,6 +121,15 @@ def test_a_table_row_is_worded_by_the_model(corpus_assistant) -> None:
     assert model.calls == 1 and answer.form == "model" and shown == reply
 
 
+def test_a_question_no_unit_can_answer_is_refused_without_the_model(corpus_assistant) -> None:
+    """The sources count AI incidents for 2023 only: no unit holds a figure for 2021, so the
+    judge would refuse whatever the model wrote, and the model is not asked."""
+    question = "How many AI incidents were reported in 2021?"
+    shown, answer, model = ask(corpus_assistant, "123 incidents were reported [1].", question)
+    assert answer.refused and shown == NOT_COVERED
+    assert model.calls == 0
+
+
 def test_unverified_figure_is_never_shown(corpus_assistant) -> None:
     shown, answer, _ = ask(corpus_assistant, "China held 412,000 valid AI patents [1].")
     assert "412" not in shown and "412" not in answer.text
