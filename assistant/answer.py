@@ -185,6 +185,7 @@ class Answerer:
         """Yield the judged answer text once, then the final Answer. `avoid`: figures the
         previous answer gave, which a follow-up does not ask for again."""
         t0 = time.perf_counter()
+        standalone = self.retriever.dated(standalone)  # "… of fiscal 2024": its dates added
         retrieval = self.retriever.retrieve(standalone, self.top_k, filters)
         timings = {"retrieval_s": time.perf_counter() - t0}
         generator = self._generator_factory()

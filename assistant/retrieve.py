@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.documents import named_documents, naming_terms, period_groups
 from assistant.embed import Embedder
+from assistant.fiscal import dated, fiscal_quarter, quarter_end
 from assistant.lexical import TOKENIZER_VERSION, LexicalIndex
 from assistant.question import name_groups
 from assistant.store import Store, fingerprint
@@ -161,6 +162,18 @@ class HybridRetriever:
             self.doc_margin,
             lexical.cover_terms,
         )
+
+    def dated(self, question: str) -> str:
+        """The question with the end date of the fiscal quarter it names without one, when the
+        filings it names give exactly one (fiscal.py)."""
+        quarter = fiscal_quarter(question)
+        named = self.named(question) if quarter is not None else ()
+        if quarter is None or not named:
+            return question
+        docs = [r.doc_id for r in self._records.values() if r.source in named]
+        texts = [c.text for doc_id in docs for c in self.store.chunks_of(doc_id)]
+        end = quarter_end(quarter, texts)
+        return dated(question, quarter, end) if end else question
 
     def retrieve(self, query: str, top_k: int, filters: Filters | None = None) -> Retrieval:
         """Hybrid search. When the question names documents (and the user has not chosen

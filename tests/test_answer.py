@@ -533,3 +533,40 @@ def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
     question = "Which executive order grounds the agency's protection of American workers?"
     _, answer, _ = ask(assistant, "[1]", question)
     assert "13788" in answer.text, answer.text
+
+
+@pytest.fixture(scope="module")
+def fiscal_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """Pages of two real 10-Qs: NVIDIA's cover, its "Second Quarter of Fiscal Year 2024
+    Summary" and its segment table (columns "Three Months Ended July 30, 2023 | July 31,
+    2022"), and Microsoft's segment pages."""
+    import pymupdf
+
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from tests.conftest import shared_filings
+
+    folder = tmp_path_factory.mktemp("fiscal")
+    (folder / "filings").mkdir()
+    for name, pages in (("NVDA", [0, 26, 29]), ("MSFT", [2, 36, 37])):
+        with pymupdf.open(shared_filings() / f"2023 Q2 {name}.pdf") as doc:
+            doc.select(pages)
+            doc.save(folder / "filings" / f"{name.lower()}-10q.pdf", garbage=3)
+    assistant = Assistant(Settings(data_dir=folder / "data", backend="llamacpp"))
+    assert not assistant.ingest([folder / "filings"]).failed
+    return assistant
+
+
+def test_a_fiscal_quarter_is_read_in_the_columns_its_filing_dates_it_by(fiscal_assistant) -> None:
+    """NVIDIA's fiscal 2024 is not calendar 2024: its second quarter is the three months
+    ended July 30, 2023, which the filing says where it titles its summary table. A question
+    naming the fiscal quarter gets that column's figure, not "not stated"."""
+    question = (
+        "What operating income did NVIDIA's Compute & Networking segment report for the second"
+        " quarter of fiscal 2024?"
+    )
+    _, answer, _ = ask(fiscal_assistant, "[1]", question)
+    assert "6,728" in answer.text and "July 30, 2023" in answer.standalone_question, answer.text
+    question = question.replace("second quarter", "first quarter")  # the filing dates it nowhere
+    _, answer, _ = ask(fiscal_assistant, "[1]", question)
+    assert answer.refused and answer.standalone_question == question
