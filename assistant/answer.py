@@ -2,10 +2,11 @@
 
 The promise is that no figure reaches the user unless a retrieved source states it, and that
 nothing shown is ever taken back. The pipeline: questions the library does not cover get "The
-reports do not say." without generation (scope.py); the model sees a few numbered evidence
-units (evidence.py, prompt.py); its whole reply is judged by the checks (checks.py) before any
-of it is shown. A reply that fails them is replaced, in this order, by a sentence composed
-from the verified evidence unit (compose.py), or by that unit quoted; the answer says why.
+reports do not say." without generation (scope.py), and so do those no evidence unit can
+answer; the model sees a few numbered evidence units (evidence.py, prompt.py); its whole reply
+is judged by the checks (checks.py) before any of it is shown. A reply that fails them is
+replaced, in this order, by a sentence composed from the verified evidence unit (compose.py),
+or by that unit quoted; the answer says why.
 
 The reply is judged whole rather than released piece by piece: a prefix that passed when it
 was streamed could still be withdrawn by the final check (a later figure, a wrong subject),
