@@ -280,7 +280,38 @@ _MEASURE = re.compile(rf"[\s-]*\(?(?:{MEASURE_UNITS})\b", re.IGNORECASE)
 def counted(question: str, text: str) -> list[numbers.Quantity]:
     """The figures of `text` that count what a "how many …" question counts."""
     figures = kind_figures(text, "count")
-    return _counting(question, text, figures) if figures else []
+    found = _counting(question, text, figures) if figures else []
+    return [q for q in found if not _measures_another(question, text, q)]
+
+
+# "how many miles of new physical border barrier does …": the measure and what it measures
+_MEASURE_OF = re.compile(
+    r"\bhow\s+many\s+(?P<unit>[\w-]+)\s+of\s+(?P<thing>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)"
+    r"(?=\s+(?:does|do|did|is|are|was|were|will|would|has|have|had|can|could|should|must|in|on"
+    r"|for|to|by|at|from|with|that|which|under|according)\b|\s*[?,.]|$)",
+    re.IGNORECASE,
+)
+# what a figure measures: "6,000 miles of land border and …" → "land border"
+_OF_THING = re.compile(
+    r"\s+of\s+(?P<thing>(?:[\w'’-]+\s+){0,3}?[\w'’-]+)"
+    r"(?=\s+(?:and|or|in|on|for|to|by|at|from|with|that|which|who|along|across|each|per)\b"
+    r"|\s*[,.;:)]|$)",
+    re.IGNORECASE,
+)
+
+
+def _measures_another(question: str, text: str, figure: numbers.Quantity) -> bool:
+    """Does the figure measure something other than what a "how many <unit> of <thing>"
+    question asks about? "6,000 miles of land border" says what its miles are of, and the last
+    word of "new physical border barrier" (what is measured; the words before it qualify it)
+    is not among them."""
+    asked = _MEASURE_OF.search(question)
+    if asked is None or not _MEASURE.match(f" {asked['unit']}"):
+        return False
+    unit = re.match(rf"\s*{re.escape(asked['unit'])}\b", text[figure.end :], re.IGNORECASE)
+    said = _OF_THING.match(text, figure.end + unit.end()) if unit else None
+    head = set(tokenize(asked["thing"].split()[-1]))
+    return said is not None and bool(head) and not head & set(tokenize(said["thing"]))
 
 
 def can_count(question: str, units: list[Evidence]) -> list[Evidence]:

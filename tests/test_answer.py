@@ -8,6 +8,8 @@ check are the real ones over the bundled corpus. Real generation is in test_cli.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +18,9 @@ from assistant.answer import Answerer
 from assistant.llm import Generator, Message
 from assistant.prompt import NOT_COVERED
 from assistant.types import Answer, Quantity
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
 
 QUESTION = "How many valid AI invention patents did China hold at the end of 2023?"
 
@@ -515,21 +520,28 @@ def test_which_is_largest_is_a_line_of_the_breakdown_never_its_total(
     assert segment in answer.text and figure in answer.text
 
 
-def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
-    """The number of "Executive Order 13788" names an order and is no figure, so a question
-    asking which order still gets the sentence that names it."""
+def _one_document(tmp_path: Path, markdown: str) -> Assistant:
+    """An Assistant over one Markdown document with `markdown` as its text."""
     from assistant.config import Settings
     from assistant.core import Assistant
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "plan.md").write_text(
-        '# Agency strategic plan\n\nPursuant to the Executive Order 13788: "Buy American and '
-        'Hire American," the agency is working to ensure that American workers are better '
-        "protected.\n"
-    )
+    (docs / "plan.md").write_text(markdown)
     assistant = Assistant(Settings(data_dir=tmp_path / "data", backend="llamacpp"))
     assert not assistant.ingest([docs]).failed
+    return assistant
+
+
+def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
+    """The number of "Executive Order 13788" names an order and is no figure, so a question
+    asking which order still gets the sentence that names it."""
+    assistant = _one_document(
+        tmp_path,
+        '# Agency strategic plan\n\nPursuant to the Executive Order 13788: "Buy American and '
+        'Hire American," the agency is working to ensure that American workers are better '
+        "protected.\n",
+    )
     question = "Which executive order grounds the agency's protection of American workers?"
     _, answer, _ = ask(assistant, "[1]", question)
     assert "13788" in answer.text, answer.text
@@ -570,3 +582,21 @@ def test_a_fiscal_quarter_is_read_in_the_columns_its_filing_dates_it_by(fiscal_a
     question = question.replace("second quarter", "first quarter")  # the filing dates it nowhere
     _, answer, _ = ask(fiscal_assistant, "[1]", question)
     assert answer.refused and answer.standalone_question == question
+
+
+def test_miles_of_one_thing_do_not_answer_how_many_miles_of_another(tmp_path) -> None:
+    """ "6,000 miles of land border" says what its miles are of: asked how many miles of new
+    border barrier a plan commits to, which it never says, the answer is that the reports do
+    not say, while the land border's length is still given when asked for."""
+    assistant = _one_document(
+        tmp_path,
+        "# Border strategy\n\nSmugglers evade enforcement along the nation's nearly 6,000 miles"
+        " of land border and 95,000 miles of shoreline. The department is enhancing border"
+        " security between ports of entry using physical barriers and new technology.\n",
+    )
+    question = "How many miles of new physical border barrier does the strategy commit to building?"
+    _, answer, _ = ask(assistant, "The strategy commits to 6,000 miles [1].", question)
+    assert answer.refused, answer.text
+    question = "How many miles of land border does the strategy cite?"
+    _, answer, _ = ask(assistant, "[1]", question)
+    assert numbers.checkable(answer.text)[0].value == 6000, answer.text
