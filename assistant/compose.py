@@ -122,12 +122,34 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
             if (head, value) == (cells[0][0], cells[0][2]):  # the figure labels the row
                 whole = "; ".join(row.split(" | "))
                 return f"{whole} [{n}]." if len(whole) <= MAX_CLAUSE else f"{head}: {value} [{n}]."
+            period = _period_phrase(head)
+            if period and not numbers.checkable(label):
+                return f"{label}: {value} {period} [{n}]."
             lead = f"{label}, {head}"
             if numbers.checkable(lead):  # "within 30 days, FY 2021 Target": the answer first
                 return f"{value}: {lead} [{n}]."
             return f"{lead}: {value} [{n}]."
         offset += width + len(" | ")
     return ""
+
+
+# a column header naming a reporting period: "Three Months Ended April 1, 2023", "June 30, 2023"
+_ENDED = re.compile(
+    r"\b(?P<span>(?:three|six|nine|twelve)\s+months|quarter|(?:fiscal\s+)?year)\s+ended\s+"
+    rf"(?P<date>(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(rf"(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d", re.IGNORECASE)
+
+
+def _period_phrase(header: str) -> str:
+    """A column header as the end of a sentence: "Three Months Ended April 1, 2023" → "in the
+    three months ended April 1, 2023" (a title in capitals before it is left out), a bare date
+    → "as of June 30, 2023"; "" for any other header ("FY 2021 Target")."""
+    ended = _ENDED.search(header)
+    if ended:
+        return f"in the {' '.join(ended['span'].lower().split())} ended {ended['date']}"
+    return f"as of {header.strip()}" if _DATE.fullmatch(header.strip()) else ""
 
 
 def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant import numbers
 from assistant.compose import answer_figure, compose
 from assistant.question import wanted_kind
@@ -31,8 +33,26 @@ def test_financial_row_states_label_period_and_scaled_value() -> None:
     )
     question = "What were total net sales for the quarter ended April 1, 2023?"
     text = compose(question, _unit(row), "any", 2)
-    assert text == "Total net sales, Three Months Ended April 1, 2023: 94,836 million [2]."
+    assert text == "Total net sales: 94,836 million in the three months ended April 1, 2023 [2]."
     assert numbers.same_quantity(numbers.checkable(text)[0], numbers.expected_quantity(94_836e6))
+
+
+def test_a_row_answer_reads_as_a_sentence_with_its_period() -> None:
+    """A row's value comes after its label and before the period it is for, and a balance-sheet
+    column is a date the figure stands at."""
+    row = _unit(
+        "Net sales: Greater China | Three Months Ended April 1, 2023: 17,812 million | "
+        "Three Months Ended March 26, 2022: 18,343 million"
+    )
+    question = "How much net sales did Greater China generate in the quarter ended April 1, 2023?"
+    text = compose(question, row, "any", 1)
+    assert text == "Greater China: 17,812 million in the three months ended April 1, 2023 [1]."
+    row = _unit(
+        "Cash and cash equivalents | April 1, 2023: $24,687 million | Sep 24, 2022: $23,646"
+    )
+    question = "What were cash and cash equivalents at April 1, 2023?"
+    text = compose(question, row, "any", 1)
+    assert text == "Cash and cash equivalents: $24,687 million as of April 1, 2023 [1]."
 
 
 def test_a_row_dated_otherwise_does_not_give_the_period_asked() -> None:
@@ -388,23 +408,32 @@ def test_a_figure_restated_between_commas_keeps_the_words_after_the_restatement(
     assert numbers.checkable(compose(online, unit, wanted_kind(online), 1))[0].value == 5.4e9
 
 
-def test_a_figure_between_commas_that_starts_a_clause_is_no_restatement() -> None:
+@pytest.mark.parametrize(
+    ("text", "question", "value", "absent"),
+    [
+        (
+            "The programme gave eligible households a discount of up to 30 US dollars a month on"
+            " internet service, or up to 75 US dollars a month for households on Tribal lands,"
+            " and a one-time discount of up to 100 US dollars on a laptop.",
+            "What monthly discount on internet service did the programme give households?",
+            30,
+            "75",
+        ),
+        (
+            "Despite annual spending of roughly $25 billion on mission-support services, 38% of"
+            " agency leaders still report low satisfaction with services such as hiring, the"
+            " survey found.",
+            "How much is spent each year on mission-support services?",
+            25e9,
+            "38%",
+        ),
+    ],
+)
+def test_a_figure_between_commas_that_starts_a_clause_is_no_restatement(
+    text: str, question: str, value: float, absent: str
+) -> None:
     """ "30 dollars a month …, or up to 75 dollars a month for households on Tribal lands, …"
     offers a second amount, not the first one in other terms, and ", 38% of agency leaders
     still report …," is a clause of its own: the answer stops before either."""
-    unit = _unit(
-        "The programme gave eligible households a discount of up to 30 US dollars a month on"
-        " internet service, or up to 75 US dollars a month for households on Tribal lands, and a"
-        " one-time discount of up to 100 US dollars on a laptop."
-    )
-    question = "What monthly discount on internet service did the programme give households?"
-    answer = compose(question, unit, wanted_kind(question), 1)
-    assert numbers.checkable(answer)[0].value == 30 and "75" not in answer, answer
-    unit = _unit(
-        "Despite annual spending of roughly $25 billion on mission-support services, 38% of"
-        " agency leaders still report low satisfaction with services such as hiring, the survey"
-        " found."
-    )
-    question = "How much is spent each year on mission-support services?"
-    answer = compose(question, unit, wanted_kind(question), 1)
-    assert numbers.checkable(answer)[0].value == 25e9 and "38%" not in answer, answer
+    answer = compose(question, _unit(text), wanted_kind(question), 1)
+    assert numbers.checkable(answer)[0].value == value and absent not in answer, answer
