@@ -14,13 +14,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.config import Settings
 from assistant.core import Assistant
-from assistant.types import Filters
+from assistant.types import Answer, Filters
 from tests.conftest import CHROMIUM, CORPUS, ROOT, launch_chromium
 from ui import handlers
 
@@ -72,6 +73,28 @@ def test_respond_streams_then_shows_sources(corpus_assistant) -> None:
     assert "✓" in history[1]["content"]
     assert "china-internet-development-report-2024.md" in sources and "<mark>" in sources
     assert status.startswith("Answered") and conversation.turns
+
+
+def test_the_status_line_says_how_the_question_was_read() -> None:
+    """A follow-up rewritten to stand alone, or a fiscal quarter given its dates, is shown as
+    read, escaped like everything else on the page."""
+    from markdown_it import MarkdownIt
+
+    from ui.render import status_line
+
+    read = "What was *revenue* in the second quarter of fiscal 2024 (three months ended July 30)?"
+    answer = Answer(
+        "What was *revenue* in the second quarter of fiscal 2024?",
+        read,
+        "",
+        (),
+        (),
+        "llamacpp",
+        "m",
+    )
+    html = MarkdownIt("commonmark").render(status_line(answer))
+    assert "read as: What was *revenue*" in html and "<em>" not in html
+    assert "read as" not in status_line(replace(answer, standalone_question=answer.question))
 
 
 def test_respond_reports_errors_without_a_traceback(tmp_path: Path) -> None:

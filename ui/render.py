@@ -121,4 +121,6 @@ def status_line(answer: Answer) -> str:
     parts.append(f"total {t.get('total_s', 0):.1f} s")
     if answer.fallback:
         parts.append(f"model wording replaced: {answer.fallback}")
+    if answer.standalone_question.strip() != answer.question.strip():  # a follow-up, a fiscal
+        parts.append(f"read as: {escape_markdown(answer.standalone_question)}")  # quarter dated
     return " · ".join(parts)
