@@ -37,7 +37,7 @@ _LEADING_JOIN = re.compile(
 )
 _FOOTNOTE = re.compile(r"\s*\(\d\)(?=\s*$)")  # "Advertising services (5)": a note's number
 _CLAUSE_BREAK = re.compile(
-    r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
+    r"(?<=[a-z0-9%)][.!?])\s+(?=[\[(“\"‘']?[A-Z])|;\s+|:\s+(?=[A-Z0-9])|,\s+(?:while|whereas|but|and)\s+|\s+[—–]\s+"
     r"|,\s+(?=(?:compared with|against|up from|down from|followed by)\b)"
 )
 

@@ -360,17 +360,18 @@ def _counting(
     """The figures followed by what the question counts: "how many days" → "(180 days)", not
     "six months" of the same sentence. What is counted: the words after "how many", up to the
     first verb or preposition; a figure's noun is among the three words after it, before the
-    next figure."""
+    next figure. Of several, those followed by most of it: "how many agency performance goals"
+    → "twenty Agency Performance goals", not "Four Strategic Goals"."""
     nouns = _counted_terms(question)
     if not nouns:
         return []
-    found = []
+    shared = []
     for i, q in enumerate(figures):
         stop = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
         after = sentence[q.end : stop].split()[:3]
-        if nouns & set(tokenize(" ".join(after))):
-            found.append(q)
-    return found
+        shared.append(len(nouns & set(tokenize(" ".join(after)))))
+    most = max(shared, default=0)
+    return [q for q, n in zip(figures, shared, strict=True) if most and n == most]
 
 
 def _cell_words(row: str, figures: list[numbers.Quantity], i: int) -> str:

@@ -437,3 +437,18 @@ def test_a_figure_between_commas_that_starts_a_clause_is_no_restatement(
     still report …," is a clause of its own: the answer stops before either."""
     answer = compose(question, _unit(text), wanted_kind(question), 1)
     assert numbers.checkable(answer)[0].value == value and absent not in answer, answer
+
+
+def test_how_many_gets_the_figure_followed_by_most_of_what_is_counted() -> None:
+    """ "How many agency performance goals": "twenty Agency Performance goals", not "Four
+    Strategic Goals", though both are goals; and the bracketed note after the sentence is not
+    part of the answer."""
+    unit = _unit(
+        "Four Strategic Goals (Goal 1, etc.), one Management Goal, ten Strategic and Management"
+        " Objectives (1.1, etc.), and twenty Agency Performance goals (ETA 1.1, etc.) support"
+        " the Department's Mission. [Editor's note: the goals were revised in 2023.]"
+    )
+    question = "How many agency performance goals underpin the department's strategic plan?"
+    answer = compose(question, unit, wanted_kind(question), 1)
+    assert numbers.checkable(answer)[0].value == 20, answer
+    assert "note" not in answer.lower()
