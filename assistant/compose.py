@@ -136,10 +136,10 @@ def _from_row(row: str, figure: Quantity, n: int) -> str:
 # a column header naming a reporting period: "Three Months Ended April 1, 2023", "June 30, 2023"
 _ENDED = re.compile(
     r"\b(?P<span>(?:three|six|nine|twelve)\s+months|quarter|(?:fiscal\s+)?year)\s+ended\s+"
-    rf"(?P<date>(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d)\b",
+    rf"(?P<date>{numbers.MONTH_DAY_YEAR})\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(rf"(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d", re.IGNORECASE)
+_DATE = re.compile(numbers.MONTH_DAY_YEAR, re.IGNORECASE)
 
 
 def _period_phrase(header: str) -> str:

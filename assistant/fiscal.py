@@ -28,10 +28,10 @@ _QUARTER = re.compile(
 # 2023" (a few words, no sentence between them)
 _ENDED = re.compile(
     rf"(?:\s+[A-Za-z]+){{0,3}}\s+(?:three\s+months|quarter)\s+ended\s+"
-    rf"(?P<date>(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d)",
+    rf"(?P<date>{numbers.MONTH_DAY_YEAR})",
     re.IGNORECASE,
 )
-_FULL_DATE = re.compile(rf"\b(?:{numbers.MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d\b", re.I)
+_FULL_DATE = re.compile(rf"\b{numbers.MONTH_DAY_YEAR}\b", re.IGNORECASE)
 
 
 def fiscal_quarter(text: str) -> tuple[int, str] | None:

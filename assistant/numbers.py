@@ -96,6 +96,8 @@ MONTHS = (  # month names and abbreviations, as a regex alternation
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+# a full date as filings write it, as a regex: "July 30, 2023", "Jul 1 2023"
+MONTH_DAY_YEAR = rf"(?:{MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 _WORD_ALT = "|".join(
