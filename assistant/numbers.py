@@ -143,6 +143,14 @@ _PERIOD_NAME_AFTER = re.compile(
 )
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z]-?$")
 _NAME_WORD = re.compile(r"\b([A-Z][\w&'’-]*)\s+$")
+# "type 1 or 2 diabetes", "phase 3 trials", "section 508": an English noun that labels an item
+# by number, before it (and before the numbers joined to it), makes the number a label.
+_DESIGNATOR_BEFORE = re.compile(
+    r"\b(?:type|phase|tier|stage|step|level|grade|class|category|version|section|chapter"
+    r"|article|annex|appendix|part|title|table|figure|item|note|goal|objective|round|wave)"
+    r"\s+(?:[\dIVX.]+\s*(?:,|or|and|to|through|-|–)\s*)*$",
+    re.IGNORECASE,
+)
 
 EXCLUDED_KINDS_DEFAULT = frozenset({"year", "date"})
 
@@ -204,12 +212,15 @@ def _currency(pre: re.Match[str], suf: re.Match[str]) -> str:
 
 def part_of_name(text: str, q: Quantity) -> bool:
     """Is the plain number `q` part of a name ("… cloud services, Office 365 Commercial",
-    "Form 10-Q", "our IDM 2.0 model", "Executive Order 13788")? A capitalised word inside a
-    sentence comes right before it, or opens a quotation inside one ('Refer to "Note 13'); a
-    word that starts a sentence, a cell or a line ("Approximately 500 …") or a month does
-    not count."""
+    "Form 10-Q", "our IDM 2.0 model", "Executive Order 13788") or a label ("type 1 or 2
+    diabetes")? A capitalised word inside a sentence comes right before it, or opens a
+    quotation inside one ('Refer to "Note 13'); a word that starts a sentence, a cell or a
+    line ("Approximately 500 …") or a month does not count. A noun that labels by number
+    counts wherever it stands."""
     if q.kind != "number" or not re.fullmatch(r"[\d,]+(?:\.\d+)?", q.text):
         return False
+    if _DESIGNATOR_BEFORE.search(text, max(0, q.start - 60), q.start):
+        return True
     m = _NAME_WORD.search(text, max(0, q.start - 60), q.start)
     if m is None or re.fullmatch(MONTHS, m.group(1), re.IGNORECASE):
         return False
@@ -326,11 +337,15 @@ def stated_in(question: str) -> list[Quantity]:
 
 
 _STRICT_KINDS = {"percent", "currency", "multiplier"}
+_TIME_KINDS = {"year", "date"}
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
-    """Units agree: percent never matches money, USD never matches EUR; plain numbers match all."""
+    """Units agree: percent never matches money, USD never matches EUR, nor a time a percent or
+    money (the 31 of "March 31" is not "grew 31%"); plain numbers match all."""
     if a.kind in _STRICT_KINDS and b.kind in _STRICT_KINDS and a.kind != b.kind:
+        return False
+    if {a.kind, b.kind} & _TIME_KINDS and {a.kind, b.kind} & _STRICT_KINDS:
         return False
     return not (a.kind == b.kind == "currency" and a.unit and b.unit and a.unit != b.unit)
 

@@ -161,3 +161,23 @@ def test_a_number_inside_a_name_is_not_a_figure() -> None:
     assert kind_figures(quoted, "amount") == []
     said = 'They met. "Approximately 500 people attended," the report says.'
     assert [q.text for q in kind_figures(said, "count")] == ["500"]
+
+
+def test_a_number_a_noun_labels_is_not_a_figure() -> None:
+    """ "type 1 or 2 diabetes" names two kinds of a disease; the level asked for is the only
+    figure of the measure."""
+    from assistant.figures import kind_figures
+
+    measure = "Patients with type 1 or 2 diabetes whose HbA1c is under control, nine percent"
+    assert [q.text for q in kind_figures(measure, "any")] == ["nine percent"]
+    opening = "Phase 3 trials enrolled 40 sites; grade 8 students numbered 1,200."
+    assert [q.text for q in kind_figures(opening, "count")] == ["40", "1,200"]
+
+
+def test_a_day_of_a_date_is_not_a_percent_the_question_states() -> None:
+    """The 31 of "the quarter ended March 31, 2023" is a day: "grew 31%" is not a figure the
+    question already gives."""
+    stated = numbers.stated_in("How much did revenue grow in the quarter ended March 31, 2023?")
+    grew = numbers.checkable("revenue grew 31%")[0]
+    assert not any(numbers.same_quantity(grew, s) for s in stated)
+    assert numbers.same_quantity(numbers.checkable("31 agencies")[0], numbers.checkable("31")[0])
