@@ -236,6 +236,8 @@ class Answerer:
         sources = build_sources(evidence, hits, question)
         profiles = self.retriever.profile_terms()
         ctx = Context(question, kind, evidence, sources, hits, avoid, subjects, plain, profiles)
+        if kind == "designation" and not ctx.focus:  # "which section …" of a report whose
+            ctx = replace(ctx, kind="none")  # sections have no numbers: the model names it
         empty = _empty_cell(ctx)
         if empty is not None:
             return empty

@@ -4,7 +4,7 @@ Small local models read a figure correctly from three short sentences far more o
 five long chunks, and a short prompt is what keeps the time to first token low on a CPU. Each
 sentence (or table row) of the retrieved chunks is scored by its embedding similarity to the
 question, by how many of the question's terms it contains, and by whether it states the kind of
-quantity the question asks for.
+quantity the question asks for (a change, when the question asks how much something changed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embed import Embedder
-from assistant.figures import figures_asked_for, has_kind, kind_figures
+from assistant.figures import figures_asked_for, has_kind, kind_figures, states_change
 from assistant.lexical import tokenize
 from assistant.question import asks_extreme, asks_which, names, wanted_kind
 from assistant.types import Evidence, Hit, row_label
@@ -121,7 +121,7 @@ def select(
     scored = []
     for (i, head, sentence, lead), sim, bag in zip(candidates, dense, bags, strict=True):
         overlap = sum(w for t, w in weights.items() if t in bag) / total
-        bonus = 0.15 if kind != "none" and has_kind(sentence, kind) else 0.0
+        bonus = 0.15 if _can_answer(question, sentence, kind) else 0.0
         bonus += weighting.label * _label_match(sentence, weights)
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
@@ -136,6 +136,12 @@ def select(
     best = [_total_for(e, in_order, asked) for e in _dedupe(scored)[:n]]
     best = [_extreme_row(e, in_order, question, hits) for e in best]
     return _dedupe(sorted(best, key=lambda e: -e.score))
+
+
+def _can_answer(question: str, unit: str, kind: str) -> bool:
+    """Does the unit hold a figure of the kind asked for, and, to a question asking how much
+    something changed, one that says it is a change ("grew 27%", not the quarter's revenue)?"""
+    return kind != "none" and has_kind(unit, kind) and states_change(question, unit, kind)
 
 
 def _extreme_row(

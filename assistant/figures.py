@@ -45,6 +45,8 @@ def kind_figures(text: str, kind: str) -> list[numbers.Quantity]:
         found = [q for q in found if not _is_change(text, q)]
     if kind == "time":
         return _whole_dates(text, [q for q in found if q.kind in ("year", "date")])
+    if kind == "designation":  # "Executive Order 13788", "Article 20": the number of a name
+        return [q for q in found if numbers.part_of_name(text, q)]
     found = [q for q in found if not numbers.part_of_name(text, q)]  # "Office 365", "IDM 2.0"
     if kind in _KIND_OF:
         return [q for q in found if q.kind in _KIND_OF[kind]]
@@ -444,8 +446,15 @@ _FROM_TO = re.compile(
 
 
 # Where one figure's phrase ends and the next one's begins: "44.4 percent in 2022 and 33.3
-# percent in 2021" gives "in 2022" to 44.4, not to 33.3.
-JOIN = re.compile(r",\s+|\s+(?:and|or|while|whereas|but|against|compared with|versus)\s+")
+# percent in 2021" gives "in 2022" to 44.4, not to 33.3. A cause is another subject's ("revenue
+# increased 17% driven by Azure and other cloud services growth of 27%": Azure's is the 27%),
+# "and other" closes a list inside one noun phrase, and "or" before a comparison ("less than or
+# equal to", "at or below", "65 or older") bounds one figure: neither joins two clauses.
+JOIN = re.compile(
+    r",\s+|\s+and(?!\s+other\b)\s+|\s+or(?!\s+(?:other|equal|below|above|under|over|before"
+    r"|after|less|more|fewer|greater|higher|lower|older|younger)\b)\s+"
+    r"|\s+(?:while|whereas|but|against|compared with|versus|driven by|due to)\s+"
+)
 _RELATIVE = re.compile(r"(?:which|who|that)\b")
 
 

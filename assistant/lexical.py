@@ -25,7 +25,7 @@ from assistant.boilerplate import boilerplate_chunks
 from assistant.types import Chunk, Filters
 
 # Part of the cache key: a saved index is only valid for its tokenizer and saved layout.
-TOKENIZER_VERSION = "10"
+TOKENIZER_VERSION = "11"
 # Of a document's first page: where reports print their title and issuer. 1200, not 600: the
 # 10-Q covers of the dev filings name the registrant 350-900 characters in, after the form's
 # header (looked at on all five covers, both splits; the federal plans' titles come earlier).
@@ -113,10 +113,29 @@ def _period_term(found: str, term: str) -> str:
     return f"{found}{term}" if found[1:].isdigit() else term  # "Q2" keeps its number
 
 
+# Past forms a stemmer cannot reach: "how much did revenue grow" asks what "revenue grew 27%"
+# states. English verbs that report quantities, not any corpus's vocabulary.
+_IRREGULAR = {
+    **dict.fromkeys(("grew", "grown"), "grow"),
+    **dict.fromkeys(("rose", "risen"), "rise"),
+    **dict.fromkeys(("fell", "fallen"), "fall"),
+    **dict.fromkeys(("spent",), "spend"),
+    **dict.fromkeys(("sold",), "sell"),
+    **dict.fromkeys(("paid",), "pay"),
+    **dict.fromkeys(("bought",), "buy"),
+    **dict.fromkeys(("lost",), "lose"),
+    **dict.fromkeys(("held",), "hold"),
+    **dict.fromkeys(("won",), "win"),
+    **dict.fromkeys(("built",), "build"),
+    **dict.fromkeys(("brought",), "bring"),
+}
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """Snowball (Porter 2) stem: "senators" and "Senate" meet at "senat"."""
-    return _STEMMER.stemWord(word)
+    """Snowball (Porter 2) stem: "senators" and "Senate" meet at "senat"; "grew" and "grow"
+    at "grow"."""
+    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
 
 
 def tokenize(text: str) -> list[str]:

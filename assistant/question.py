@@ -24,7 +24,8 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 def wanted_kind(question: str) -> str:
     """The kind of quantity a question asks for: percent, multiplier, time, count, amount,
-    any or none (a question asking why, or what drove or caused something, asks for a reason).
+    designation (the number that names an order or an article), any or none (a question asking
+    why, or what drove or caused something, asks for a reason).
     A question that asks for a year or date asks for a time even when it also names a
     financial noun ("By what year … a funding pathway"); one that only starts with "When"
     asks for a time unless it asks for a figure ("When DHS was formed, how many …"). A
@@ -38,6 +39,8 @@ def _kind(question: str) -> str:
     q = question.lower()
     if asks_reason(q):
         return "none"  # "what was the primary driver behind the change in net income?"
+    if _DESIGNATION_ASKED.search(q):
+        return "designation"  # "which executive order": the number that names one
     if re.search(
         r"\b(how many times|times (more|greater|larger|as)|fold|multiple of|(by )?what factor"
         r"|factor of)\b",
@@ -74,6 +77,11 @@ def _kind(question: str) -> str:
     return "time" if q.startswith("when ") else "none"
 
 
+# A question asking which numbered provision or instrument ("which executive order", "which
+# article of the GDPR") asks for the number that names it. English nouns of legal numbering.
+_DESIGNATION_ASKED = re.compile(
+    r"\bwhich\s+(?:[a-z-]+\s+)?(?:order|article|recital|annex|section|title|chapter)\b"
+)
 # Units of time and measure ("in miles", "how many terabytes").
 MEASURE_UNITS = (
     r"years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes|[kmgtp]b|miles?"

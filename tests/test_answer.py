@@ -533,9 +533,11 @@ def _one_document(tmp_path: Path, markdown: str) -> Assistant:
     return assistant
 
 
-def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
-    """The number of "Executive Order 13788" names an order and is no figure, so a question
-    asking which order still gets the sentence that names it."""
+@pytest.mark.parametrize("reply", ["[1]", "The reports do not say."])
+def test_which_order_is_answered_by_the_number_that_names_it(tmp_path, reply: str) -> None:
+    """The number of "Executive Order 13788" names an order and is no figure of a quantity,
+    but it is what a question asking which order asks for: whatever the model replies (a bare
+    marker, a "not stated"), the answer names the order with its number."""
     assistant = _one_document(
         tmp_path,
         '# Agency strategic plan\n\nPursuant to the Executive Order 13788: "Buy American and '
@@ -543,8 +545,26 @@ def test_a_quote_naming_a_numbered_order_is_still_a_quote(tmp_path) -> None:
         "protected.\n",
     )
     question = "Which executive order grounds the agency's protection of American workers?"
-    _, answer, _ = ask(assistant, "[1]", question)
-    assert "13788" in answer.text, answer.text
+    _, answer, _ = ask(assistant, reply, question)
+    assert "Executive Order 13788" in answer.text, answer.text
+    assert answer.citations, answer.text
+
+
+def test_which_section_of_a_report_without_numbered_sections_is_the_models_to_name(
+    tmp_path,
+) -> None:
+    """Asked which section covers something, in a report whose sections have no numbers, the
+    model's answer naming the section stands: there is no number to require."""
+    assistant = _one_document(
+        tmp_path,
+        "# Agency strategic plan\n\n## Workforce\n\nThe agency will train its staff in data "
+        "skills and recruit analysts.\n\n## Buildings\n\nThe agency will reduce its office "
+        "space.\n",
+    )
+    question = "Which section of the agency's plan covers training its staff in data skills?"
+    reply = "The Workforce section covers training the agency's staff in data skills [1]."
+    _, answer, _ = ask(assistant, reply, question)
+    assert answer.form == "model" and "Workforce" in answer.text, answer.text
 
 
 @pytest.fixture(scope="module")
@@ -600,3 +620,17 @@ def test_miles_of_one_thing_do_not_answer_how_many_miles_of_another(tmp_path) ->
     question = "How many miles of land border does the strategy cite?"
     _, answer, _ = ask(assistant, "[1]", question)
     assert numbers.checkable(answer.text)[0].value == 6000, answer.text
+
+
+def test_how_much_it_grew_is_answered_by_a_change_not_by_the_revenue(segments_assistant) -> None:
+    """The segment pages state each product line's revenue (a level) and, in the discussion,
+    how much it grew; a question asking how much Azure grew is answered by the growth its
+    sentence states, even when the model says the reports do not say."""
+    question = (
+        "How much did Microsoft's Azure and other cloud services revenue grow year over year "
+        "in the quarter ended March 31, 2023?"
+    )
+    _, answer, _ = ask(segments_assistant, "The reports do not say.", question)
+    assert answer.form == "composed", answer.text
+    assert numbers.checkable(answer.text)[0].text == "27%", answer.text
+

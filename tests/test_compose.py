@@ -452,3 +452,29 @@ def test_how_many_gets_the_figure_followed_by_most_of_what_is_counted() -> None:
     answer = compose(question, unit, wanted_kind(question), 1)
     assert numbers.checkable(answer)[0].value == 20, answer
     assert "note" not in answer.lower()
+
+
+def test_a_cause_is_another_subjects_figure() -> None:
+    """ "increased 17% driven by Azure and other cloud services growth of 27%": the 17% is the
+    server products' growth, Azure's is the 27% its cause states."""
+    sentence = (
+        "Server products and cloud services revenue increased 17% driven by Azure and other "
+        "cloud services growth of 27%."
+    )
+    question = "How much did Azure and other cloud services revenue grow in the quarter?"
+    text = compose(question, _unit(sentence), wanted_kind(question), 1)
+    assert text == "Azure and other cloud services growth of 27% [1].", text
+
+
+def test_a_bound_keeps_its_comparison_and_labels_are_no_figures() -> None:
+    """"(less than or equal to nine percent)" is one bound, not two clauses joined by "or", and
+    the "1 or 2" of "type 1 or 2 diabetes" names kinds of the disease: the level asked for is
+    the answer, stated whole."""
+    row = (
+        "Description: Share of clinic patients with type 1 or 2 diabetes whose HbA1c is under "
+        "control (less than or equal to nine percent) | Type: Target Actual"
+    )
+    question = "At or below what HbA1c level is diabetes counted as under control?"
+    text = compose(question, _unit(row), wanted_kind(question), 1)
+    assert "less than or equal to nine percent" in text, text
+    assert numbers.checkable(text)[0].text == "nine percent", text

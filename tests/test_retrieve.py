@@ -137,3 +137,11 @@ def test_evidence_embedded_for_an_earlier_question_is_recalled_not_embedded_agai
     again = embedder.embed_recalled([first[1], "A recall check, third unit.", first[1]])
     assert embedded == [*first, "A recall check, third unit."]  # each text embedded once
     assert np.allclose(again[0], fresh[1], atol=1e-5) and np.allclose(again[2], fresh[1])
+
+
+def test_a_past_form_meets_its_verb() -> None:
+    """"How much did revenue grow?" finds "revenue grew 27%": irregular past forms are
+    indexed as their verb."""
+    from assistant.lexical import tokenize
+
+    assert tokenize("revenue grew; prices rose") == tokenize("revenue grows; prices rise")
