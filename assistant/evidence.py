@@ -18,6 +18,7 @@ import numpy as np
 from assistant.embed import Embedder
 from assistant.figures import figures_asked_for, has_kind, kind_figures, states_change
 from assistant.lexical import tokenize
+from assistant.periods import PERIOD_HEADING
 from assistant.question import asks_extreme, asks_which, names, wanted_kind
 from assistant.types import Evidence, Hit, row_label
 
@@ -126,7 +127,7 @@ def select(
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
         chunk = hits[i].chunk
-        before = _headings_before(chunk.text, sentence)
+        before = _with_period(_headings_before(chunk.text, sentence), head, chunk.period)
         scored.append(
             Evidence(i, sentence, score, overlap, head, chunk.title, before, lead, chunk.year)
         )
@@ -282,6 +283,14 @@ def _headings_before(text: str, sentence: str) -> str:
     """The heading lines of a chunk above a sentence (its section and sub-sections)."""
     above = text[: max(0, text.find(sentence[:40]))]
     return " ".join(ln.strip() for ln in above.splitlines() if _HEADING.match(ln.strip()))
+
+
+def _with_period(before: str, heading: str, period: str) -> str:
+    """The headings above a sentence, led by the reporting period in effect (Chunk.period) when
+    none of them names one: "Azure … revenue grew 31%" two pages under "Nine Months Ended March
+    31, 2023 Compared with …" is a nine-month figure."""
+    named = PERIOD_HEADING.search(f"{before} {heading}")
+    return before if named or not period else f"{period} {before}".strip()
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:

@@ -19,10 +19,19 @@ from assistant.lexical import YEAR
 from assistant.question import CHANGE, content_years_only
 from assistant.types import Evidence, own_part
 
+# A heading naming a reporting period: "Nine Months Ended March 31, 2023 Compared with Nine
+# Months Ended March 31, 2022". The discussion under it runs on over the next pages, where the
+# headings above a passage name only its segment ("Intelligent Cloud").
+PERIOD_HEADING = re.compile(
+    r"\b(?:(?:three|six|nine|twelve)\s+months|quarters?|(?:fiscal\s+)?years?)\s+ended\b",
+    re.IGNORECASE,
+)
+
 
 def periods_missing(question: str, unit: Evidence) -> set[str]:
     """Years the question asks about that neither the evidence unit nor the headings above it
-    in its chunk (the section it sits in) mention.
+    in its chunk (the section it sits in, led by the reporting period in effect from earlier
+    pages when none of them names one: evidence._with_period) mention.
 
     A year that the unit's document title carries names the document ("the FY 2022-2026
     plan"), not the period of the figure, so it is not required of the unit, nor is the
@@ -37,12 +46,16 @@ def periods_missing(question: str, unit: Evidence) -> set[str]:
     """
     question = own_part(question)  # the earlier question's years are context
     text = f"{unit.before} {unit.heading} {unit.text}"
-    if _dates(question) & _dates(text):
-        return set()  # the full date asked for is the unit's: its other years name the period
+    spans = _span_missing(question, text)
+    if _dates(question) & _dates(text):  # the full date asked for is the unit's: its other
+        # years name the period, and its length matters where the question gives one ("the
+        # quarter ended March 31, 2023" is not nine months; "at the end of the quarter, July
+        # 30, 2023" asks for a balance on that date)
+        return spans if _SPAN_ENDED.search(question) else set()
     in_title = set(YEAR.findall(unit.title))
     in_title |= {y for y in _DOCUMENT_YEAR.findall(question) if y == str(unit.year)}
     missing = _dates_missing(question, unit.text) if " | " in unit.text else set()
-    missing |= _span_missing(question, text)
+    missing |= spans
     for span in re.finditer(rf"{YEAR.pattern}(?:\s*[-–]\s*{YEAR.pattern})?", question):
         years = set(YEAR.findall(span.group(0)))
         if years & in_title or len(years) > 1:
@@ -83,6 +96,13 @@ def cells_of_period(question: str, headers: list[str]) -> list[bool]:
 def _lengths(text: str) -> list[str]:
     """The lengths of period a text names ("Q2" → quarter, "Six Months Ended …")."""
     return [name for name, span in _SPANS.items() if span.search(text)]
+
+
+_SPAN_ENDED = re.compile(
+    r"\b(?:q[1-4]|quarter|(?:three|six|nine|twelve)[- ]months?|half[- ]year|year)"
+    r"\s+end(?:ed|ing)\b",
+    re.IGNORECASE,
+)
 
 
 def _span_missing(question: str, text: str) -> set[str]:

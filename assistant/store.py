@@ -64,6 +64,7 @@ def chunk_metadata(chunk: Chunk, content_hash: str) -> dict[str, str | int]:
         "page": chunk.page if chunk.page is not None else -1,
         "year": chunk.year if chunk.year is not None else -1,
         "section": chunk.section,
+        "period": chunk.period,
     }
     return meta
 
@@ -81,6 +82,7 @@ def chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
         publisher=str(meta.get("publisher", "")),
         year=None if year < 0 else year,
         section=str(meta.get("section", "")),
+        period=str(meta.get("period", "")),
     )
 
 

@@ -68,6 +68,7 @@ class Chunk:
     publisher: str = ""
     year: int | None = None
     section: str = ""  # the heading above the chunk on its page (a section or table title)
+    period: str = ""  # the last heading before the chunk naming a reporting period (any page)
 
 
 @dataclass(frozen=True)

@@ -634,3 +634,45 @@ def test_how_much_it_grew_is_answered_by_a_change_not_by_the_revenue(segments_as
     assert answer.form == "composed", answer.text
     assert numbers.checkable(answer.text)[0].text == "27%", answer.text
 
+
+@pytest.fixture(scope="module")
+def discussion_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """A real 10-Q whose discussion of results gives the quarter's ("Three Months Ended March
+    31, 2023 Compared with …") and then the nine months' ("Nine Months Ended …"), each running
+    on over a page break under segment headings alone."""
+    import shutil
+
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from tests.conftest import shared_filings
+
+    folder = tmp_path_factory.mktemp("discussion")
+    shutil.copy(shared_filings() / "2023 Q2 MSFT.pdf", folder / "msft-10q.pdf")
+    assistant = Assistant(Settings(data_dir=folder / "data", backend="llamacpp"))
+    assert not assistant.ingest([folder / "msft-10q.pdf"]).failed
+    return assistant
+
+
+def test_a_passage_pages_under_a_nine_month_heading_does_not_answer_for_the_quarter(
+    discussion_assistant,
+) -> None:
+    """ "Azure and other cloud services revenue grew 31%" sits a page below "Nine Months Ended
+    March 31, 2023 Compared with …": a nine-month figure, however the model states it, is no
+    answer for the quarter ended March 31, 2023 (27%)."""
+    from assistant.evidence import select
+    from assistant.periods import periods_missing
+
+    question = (
+        "How much did Azure and other cloud services revenue grow in the quarter ended "
+        "March 31, 2023?"
+    )
+    a = discussion_assistant
+    found = a.retriever.retrieve(question, a.settings.top_k)
+    units = select(question, found.query_embedding, found.hits, a.embedder, 40)
+    nine = [u for u in units if "grew 31%" in u.text]
+    assert nine and all(periods_missing(question, u) == {"quarter"} for u in nine)
+    for reply in ("Azure and other cloud services revenue grew 31% [1].", "[1]"):
+        _, answer, _ = ask(discussion_assistant, reply, question)
+        assert "31%" not in answer.text, answer.text
+        stated = numbers.checkable(answer.text)
+        assert answer.form == "refusal" or stated[0].text == "27%", answer.text

@@ -124,6 +124,25 @@ def test_a_figure_for_another_length_of_period_does_not_answer() -> None:
     )
 
 
+def test_a_date_asked_with_its_length_needs_that_length_a_balance_does_not() -> None:
+    """A unit under "Nine Months Ended March 31, 2023 …" gives that date, but not the quarter
+    a question about "the quarter ended March 31, 2023" asks for; a balance asked for at a
+    date ("at the end of its quarter, July 30, 2023") is the date's, whatever period the
+    statement above it covers."""
+    grew = _unit(
+        "Azure revenue grew 31% driven by consumption-based services.",
+        before="Nine Months Ended March 31, 2023 Compared with Nine Months Ended March 31, 2022",
+    )
+    flow = "How much did Azure revenue grow in the quarter ended March 31, 2023?"
+    assert periods_missing(flow, grew) == {"quarter"}
+    cash = _unit(
+        "Cash and cash equivalents at end of period | July 30, 2023: 5,783 million",
+        before="FOR THE SIX MONTHS ENDED JULY 30, 2023 AND JULY 31, 2022",
+    )
+    held = "How much cash did the company hold at the end of its quarter, July 30, 2023?"
+    assert periods_missing(held, cash) == set()
+
+
 def test_the_full_date_asked_for_settles_the_fiscal_year() -> None:
     row = _unit("Data Center | Three Months Ended July 30, 2023: $10,323 million")
     asked = (

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from llama_index.core.node_parser import SentenceSplitter
 
 from assistant.lexical import PROFILE_CHARS
+from assistant.periods import PERIOD_HEADING
 from assistant.types import Chunk, Document
 
 TITLE_BUDGET = 32  # word pieces kept for the title line in embedded text
@@ -41,11 +42,13 @@ class Chunker:
     def chunk(self, doc: Document) -> list[Chunk]:
         chunks: list[Chunk] = []
         cover = doc.pages[0].text[:PROFILE_CHARS] if doc.pages else ""
+        carried = ""  # the period heading in effect where the page starts
         for page in doc.pages:
             if not page.text.strip():
                 continue
             for text in self._splitter.split_text(page.text):
                 text = text.strip()
+                period = period_above(page.text, text) or carried
                 chunks.append(
                     Chunk(
                         chunk_id=f"{doc.doc_id}:{doc.content_hash[:12]}:{len(chunks)}",
@@ -57,8 +60,10 @@ class Chunker:
                         publisher=doc.meta.publisher,
                         year=doc.meta.year,
                         section=section_above(page.text, text, cover),
+                        period=period,
                     )
                 )
+            carried = period_above(page.text, "") or carried
         return chunks
 
     def embedding_text(self, chunk: Chunk) -> str:
@@ -69,6 +74,14 @@ class Chunker:
         while section and len(self._tokenizer(section)) > SECTION_BUDGET:
             section = section.rpartition(" ")[0]
         return f"{title}\n{section}\n{chunk.text}" if section else f"{title}\n{chunk.text}"
+
+
+def period_above(page_text: str, chunk_text: str) -> str:
+    """The last heading naming a reporting period above the chunk on its page (of the whole
+    page when `chunk_text` is empty), or ""."""
+    at = page_text.find(chunk_text[:80]) if chunk_text else len(page_text)
+    above = [p.strip() for p in page_text[: max(at, 0)].split("\n\n")]
+    return next((p for p in reversed(above) if _HEADING.match(p) and PERIOD_HEADING.search(p)), "")
 
 
 def section_above(page_text: str, chunk_text: str, cover: str = "") -> str:

@@ -40,7 +40,7 @@ from assistant.ingest.pdf_tables import (
 from assistant.types import Page
 
 # Bump when the text a reader produces changes, so stores built by older readers are not reused.
-PARSER_VERSION = "15"
+PARSER_VERSION = "16"
 SUPPORTED = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx")
 
 
