@@ -142,6 +142,7 @@ _PERIOD_NAME_AFTER = re.compile(
     re.I,
 )
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z]-?$")
+_FORM_NAME_AFTER = re.compile(r"-[A-Z]\b")  # "10-Q", "10-K", "20-F"
 _NAME_WORD = re.compile(r"\b([A-Z][\w&'’-]*)\s+$")
 # "type 1 or 2 diabetes", "phase 3 trials", "section 508": an English noun that labels an item
 # by number, before it (and before the numbers joined to it), makes the number a label.
@@ -237,6 +238,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> Quantity | None:
         return None  # "18 U.S.C. § 1350", "29 CFR 1910": a code's title and section
     if before.endswith("/") or text.startswith("/", end):
         return None  # 2024/1689, 12/05: an identifier or a date, not a quantity
+    if _FORM_NAME_AFTER.match(text, end):
+        return None  # "the Q2 2023 10-Q", "8-K": a form's name
     if _PERIOD_NAME_AFTER.match(text, end):
         return None
     pre = _PREFIX.search(before)

@@ -181,3 +181,11 @@ def test_a_day_of_a_date_is_not_a_percent_the_question_states() -> None:
     grew = numbers.checkable("revenue grew 31%")[0]
     assert not any(numbers.same_quantity(grew, s) for s in stated)
     assert numbers.same_quantity(numbers.checkable("31 agencies")[0], numbers.checkable("31")[0])
+
+
+def test_a_forms_name_is_no_figure() -> None:
+    """"the Q2 2023 10-Q" names a filing: a reply that mentions it states no figure, and the
+    10 is not read as one the question gives."""
+    reply = "Yes, the company announced acquisitions in its Q2 2023 10-Q and an 8-K."
+    assert numbers.checkable(reply) == []
+    assert [q.text for q in numbers.checkable("a 10-15 percent range")] == ["10", "15 percent"]
