@@ -448,7 +448,11 @@ def _may_quote(unit: Evidence, ctx: Context) -> bool:
     reason, moreover, only a sentence (a row of figures gives no reason) from the period asked
     about that, when the question names a financial measure ("… affecting operating income"),
     names it too (not "decreases of $152 million, $1.2 billion, …, respectively", where the
-    second is operating income's)."""
+    second is operating income's). And only a unit that uses a term of the question beyond
+    those naming its document: the best-ranked line left ("3.2 Amended and Restated Bylaws of
+    Amazon.com, Inc.") is no answer to whether the company announced acquisitions."""
+    if unit.overlap <= 0:
+        return False
     leads = not kind_figures(unit.text, "any") or _quote_leads_with_answer(
         unit, replace(ctx, kind="any")
     )  # "Executive Order 13788" names an order; it is no figure

@@ -676,3 +676,29 @@ def test_a_passage_pages_under_a_nine_month_heading_does_not_answer_for_the_quar
         assert "31%" not in answer.text, answer.text
         stated = numbers.checkable(answer.text)
         assert answer.form == "refusal" or stated[0].text == "27%", answer.text
+
+
+def test_a_claim_no_source_supports_is_refused_not_replaced_by_an_unrelated_line(
+    tmp_path,
+) -> None:
+    """To a question asking no figure, a reply whose wording the sources do not hold is no
+    answer, and neither is a quote of a line that shares none of the question's terms (an
+    exhibit index entry): the reports do not say."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "widget.md").write_text(
+        "# Widget Corp report\n\n3.2 Amended and Restated Bylaws of Widget Corp.\n\n"
+        "Widget Corp sells widgets in Europe and Asia through its own stores.\n"
+    )
+    (docs / "gadget.md").write_text(
+        "# Gadget Inc report\n\nGadget Inc sells gadgets in America through resellers.\n"
+    )
+    assistant = Assistant(Settings(data_dir=tmp_path / "data", backend="llamacpp"))
+    assert not assistant.ingest([docs]).failed
+    question = "Did Widget Corp announce any acquisitions or divestments?"
+    reply = "Yes, Widget Corp announced major acquisitions and divestments."
+    _, answer, _ = ask(assistant, reply, question)
+    assert answer.form == "refusal", answer.text
