@@ -467,7 +467,7 @@ def test_a_cause_is_another_subjects_figure() -> None:
 
 
 def test_a_bound_keeps_its_comparison_and_labels_are_no_figures() -> None:
-    """"(less than or equal to nine percent)" is one bound, not two clauses joined by "or", and
+    """ "(less than or equal to nine percent)" is one bound, not two clauses joined by "or", and
     the "1 or 2" of "type 1 or 2 diabetes" names kinds of the disease: the level asked for is
     the answer, stated whole."""
     row = (

@@ -184,7 +184,7 @@ def test_a_day_of_a_date_is_not_a_percent_the_question_states() -> None:
 
 
 def test_a_forms_name_is_no_figure() -> None:
-    """"the Q2 2023 10-Q" names a filing: a reply that mentions it states no figure, and the
+    """ "the Q2 2023 10-Q" names a filing: a reply that mentions it states no figure, and the
     10 is not read as one the question gives."""
     reply = "Yes, the company announced acquisitions in its Q2 2023 10-Q and an 8-K."
     assert numbers.checkable(reply) == []

@@ -140,7 +140,7 @@ def test_evidence_embedded_for_an_earlier_question_is_recalled_not_embedded_agai
 
 
 def test_a_past_form_meets_its_verb() -> None:
-    """"How much did revenue grow?" finds "revenue grew 27%": irregular past forms are
+    """ "How much did revenue grow?" finds "revenue grew 27%": irregular past forms are
     indexed as their verb."""
     from assistant.lexical import tokenize
 
