@@ -82,6 +82,7 @@ def _kind(question: str) -> str:
 _DESIGNATION_ASKED = re.compile(
     r"\bwhich\s+(?:[a-z-]+\s+)?(?:order|article|recital|annex|section|title|chapter)\b"
 )
+
 # Units of time and measure ("in miles", "how many terabytes").
 MEASURE_UNITS = (
     r"years?|months?|weeks?|days?|hours?|(?:kilo|mega|giga|tera|peta)?bytes|[kmgtp]b|miles?"
