@@ -42,15 +42,19 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def _figures(sentence: str) -> list[Quantity]:
-    """The sentence's figures, not the numbers of its names ("type 1 or 2 diabetes")."""
-    return [q for q in numbers.checkable(sentence) if not numbers.part_of_name(sentence, q)]
+def _figures(sentence: str, figure: Quantity) -> list[Quantity]:
+    """The sentence's figures of the answer's sort: not the numbers of its names ("type 1 or 2
+    diabetes"), unless the answer is one ("Article 17 … and … (Article 20)")."""
+    named = numbers.part_of_name(sentence, figure)
+    return [
+        q for q in numbers.checkable(sentence) if named or not numbers.part_of_name(sentence, q)
+    ]
 
 
 def _after_other_figures(sentence: str, start: int, figure: Quantity) -> int:
     """Where the figure's own phrase starts: after the last comma that follows another figure
     ("123 incidents were reported in 2023, a 32.3 percent increase" → "a 32.3 percent ...")."""
-    others = [q for q in _figures(sentence) if start <= q.end <= figure.start]
+    others = [q for q in _figures(sentence, figure) if start <= q.end <= figure.start]
     if not others:
         return start
     joins = list(JOIN.finditer(sentence, others[-1].end, figure.start))
@@ -63,7 +67,7 @@ def _before_other_figures(sentence: str, end: int, figure: Quantity) -> int:
     so that "more than 8,800 federally owned and leased buildings, and 370 million …" keeps
     its noun; when the next figure shares its phrase ("64 votes to 33"), at the first one
     after that figure that another figure follows."""
-    later = [q for q in _figures(sentence) if q.start >= figure.end and q.end <= end]
+    later = [q for q in _figures(sentence, figure) if q.start >= figure.end and q.end <= end]
     if not later:
         return end
     joins = list(JOIN.finditer(sentence, figure.end, later[0].start))

@@ -478,3 +478,15 @@ def test_a_bound_keeps_its_comparison_and_labels_are_no_figures() -> None:
     text = compose(question, _unit(row), wanted_kind(question), 1)
     assert "less than or equal to nine percent" in text, text
     assert numbers.checkable(text)[0].text == "nine percent", text
+
+
+def test_which_article_gets_the_phrase_its_number_ends() -> None:
+    """Asked which article sets out a right, the answer is that right's phrase with its
+    article's number, not the whole list of rights that names another article first."""
+    sentence = (
+        'People have the right of access to their data, the right to erasure (the "right to be '
+        'forgotten", Article 17) and the right to data portability (Article 20).'
+    )
+    question = "Which article of the regulation sets out the right to data portability?"
+    text = compose(question, _unit(sentence), wanted_kind(question), 1)
+    assert text == "The right to data portability (Article 20) [1].", text
