@@ -653,7 +653,7 @@ def discussion_assistant(tmp_path_factory: pytest.TempPathFactory):
     return assistant
 
 
-def test_a_passage_pages_under_a_nine_month_heading_does_not_answer_for_the_quarter(
+def test_a_passage_a_page_below_a_nine_month_heading_does_not_answer_for_the_quarter(
     discussion_assistant,
 ) -> None:
     """ "Azure and other cloud services revenue grew 31%" sits a page below "Nine Months Ended
