@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embed import Embedder
-from assistant.figures import figures_asked_for, has_kind, kind_figures, states_change
+from assistant.figures import asks_change, figures_asked_for, has_kind, kind_figures, says_change
 from assistant.lexical import tokenize
 from assistant.periods import PERIOD_HEADING
 from assistant.question import asks_extreme, asks_which, names, wanted_kind
@@ -119,10 +119,11 @@ def select(
     weights = _term_weights(set(tokenize(question)) - doc_terms, bags, names(question))
     total = sum(weights.values()) or 1.0
     kind = wanted_kind(question)
+    change = asks_change(question, kind)
     scored = []
     for (i, head, sentence, lead), sim, bag in zip(candidates, dense, bags, strict=True):
         overlap = sum(w for t, w in weights.items() if t in bag) / total
-        bonus = 0.15 if _can_answer(question, sentence, kind) else 0.0
+        bonus = 0.15 if _can_answer(sentence, kind, change) else 0.0
         bonus += weighting.label * _label_match(sentence, weights)
         rank_prior = 0.02 * (len(hits) - i)
         score = float(sim) + weighting.overlap * overlap + bonus + rank_prior
@@ -139,10 +140,11 @@ def select(
     return _dedupe(sorted(best, key=lambda e: -e.score))
 
 
-def _can_answer(question: str, unit: str, kind: str) -> bool:
+def _can_answer(unit: str, kind: str, change: bool) -> bool:
     """Does the unit hold a figure of the kind asked for, and, to a question asking how much
-    something changed, one that says it is a change ("grew 27%", not the quarter's revenue)?"""
-    return kind != "none" and has_kind(unit, kind) and states_change(question, unit, kind)
+    something changed (`change`), one that says it is a change ("grew 27%", not the quarter's
+    revenue)?"""
+    return kind != "none" and has_kind(unit, kind) and (not change or says_change(unit, kind))
 
 
 def _extreme_row(

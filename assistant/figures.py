@@ -75,12 +75,21 @@ def states_change(question: str, unit: str, kind: str) -> bool:
     """Can the unit answer a question about how much something changed ("How fast did it
     grow?", "By how much did investment fall?")? Only with a figure whose own words say it is
     a change ("grew by 40 percent", "a decrease of 26.7 percent", a "Change" column); a share
-    or a level in the same period is not one. Other questions: always. A follow-up that asks
-    for no kind of figure itself ("And the year before?") asks what the earlier question did."""
+    or a level in the same period is not one. Other questions: always."""
+    return not asks_change(question, kind) or says_change(unit, kind)
+
+
+def asks_change(question: str, kind: str) -> bool:
+    """Does the question ask how much something changed, for a share or a figure of any kind?
+    A follow-up that asks for no kind of figure itself ("And the year before?") asks what the
+    earlier question did."""
     own = own_part(question)
     asked = own if wanted_kind(own) != "none" else question
-    if not CHANGE.search(asked.lower()) or kind not in ("percent", "any"):
-        return True
+    return bool(CHANGE.search(asked.lower())) and kind in ("percent", "any")
+
+
+def says_change(unit: str, kind: str) -> bool:
+    """Does one of the unit's figures of the kind asked say, in its own words, it is a change?"""
     figures = kind_figures(unit, kind)
     words = _cell_words if " | " in unit else clause_words
     return any(
