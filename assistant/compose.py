@@ -148,7 +148,6 @@ _ENDED = re.compile(
     rf"(?P<date>{numbers.MONTH_DAY_YEAR})\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(numbers.MONTH_DAY_YEAR, re.IGNORECASE)
 
 
 def _period_phrase(header: str) -> str:
@@ -158,7 +157,7 @@ def _period_phrase(header: str) -> str:
     ended = _ENDED.search(header)
     if ended:
         return f"in the {' '.join(ended['span'].lower().split())} ended {ended['date']}"
-    return f"as of {header.strip()}" if _DATE.fullmatch(header.strip()) else ""
+    return f"as of {header.strip()}" if numbers.FULL_DATE.fullmatch(header.strip()) else ""
 
 
 def _from_cell_text(text: str, figure: Quantity, at: int, n: int) -> str:

@@ -31,12 +31,11 @@ _ENDED = re.compile(
     rf"(?P<date>{numbers.MONTH_DAY_YEAR})",
     re.IGNORECASE,
 )
-_FULL_DATE = re.compile(rf"\b{numbers.MONTH_DAY_YEAR}\b", re.IGNORECASE)
 
 
 def fiscal_quarter(text: str) -> tuple[int, str] | None:
     """The fiscal quarter a question names without a date, as (quarter, fiscal year)."""
-    if _FULL_DATE.search(text):
+    if numbers.FULL_DATE.search(text):
         return None
     m = _QUARTER.search(text)
     return _read(m) if m else None

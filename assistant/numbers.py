@@ -98,6 +98,7 @@ MONTHS = (  # month names and abbreviations, as a regex alternation
 )
 # a full date as filings write it, as a regex: "July 30, 2023", "Jul 1 2023"
 MONTH_DAY_YEAR = rf"(?:{MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d"
+FULL_DATE = re.compile(rf"\b{MONTH_DAY_YEAR}\b", re.IGNORECASE)  # "July 30, 2023"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 _WORD_ALT = "|".join(
