@@ -116,18 +116,21 @@ def _period_term(found: str, term: str) -> str:
 # Past forms a stemmer cannot reach: "how much did revenue grow" asks what "revenue grew 27%"
 # states. English verbs that report quantities, not any corpus's vocabulary.
 _IRREGULAR = {
-    **dict.fromkeys(("grew", "grown"), "grow"),
-    **dict.fromkeys(("rose", "risen"), "rise"),
-    **dict.fromkeys(("fell", "fallen"), "fall"),
-    **dict.fromkeys(("spent",), "spend"),
-    **dict.fromkeys(("sold",), "sell"),
-    **dict.fromkeys(("paid",), "pay"),
-    **dict.fromkeys(("bought",), "buy"),
-    **dict.fromkeys(("lost",), "lose"),
-    **dict.fromkeys(("held",), "hold"),
-    **dict.fromkeys(("won",), "win"),
-    **dict.fromkeys(("built",), "build"),
-    **dict.fromkeys(("brought",), "bring"),
+    "grew": "grow",
+    "grown": "grow",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "spent": "spend",
+    "sold": "sell",
+    "paid": "pay",
+    "bought": "buy",
+    "lost": "lose",
+    "held": "hold",
+    "won": "win",
+    "built": "build",
+    "brought": "bring",
 }
 
 
